@@ -1,0 +1,26 @@
+"""openml-lite: OpenML datasets from parquet, in the browser and on CPython.
+
+A drop-in for ``sklearn.datasets.fetch_openml`` that returns the same Bunch.
+"""
+
+from .api import InvalidParameterError, fetch_openml, fetch_openml_async
+from .engines import available_engines
+from .errors import (
+    ArffFallbackWarning,
+    DataIntegrityError,
+    DatasetNotFoundError,
+    DownloadError,
+    EngineUnavailableError,
+    InactiveDatasetWarning,
+    OpenMLError,
+    TargetColumnError,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "fetch_openml", "fetch_openml_async", "available_engines", "InvalidParameterError",
+    "OpenMLError", "DatasetNotFoundError", "TargetColumnError",
+    "DownloadError", "DataIntegrityError", "EngineUnavailableError",
+    "ArffFallbackWarning", "InactiveDatasetWarning",
+]

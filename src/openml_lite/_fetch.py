@@ -1,0 +1,195 @@
+"""The loading plan: which documents to get, in what order, and what to do with them.
+
+One async implementation serves both APIs (micropip's way): ``fetch_openml_async``
+awaits it with a non-blocking transport; ``fetch_openml`` drives the same coroutine
+with a blocking transport, under which it never suspends (see ``_sync.py``).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+import warnings
+from dataclasses import dataclass
+
+from . import arff, convert, engines
+from .bunch import make_bunch
+from .cache import Cache, MemoryCache, NoCache, default_data_home
+from .errors import ArffFallbackWarning, DownloadError, EngineUnavailableError, InactiveDatasetWarning
+from .fetcher import Fetcher
+from .openml import Description, Feature, OpenMLClient
+from .selection import Selection, select_columns
+from .transport import Transport
+
+log = logging.getLogger("openml_lite")
+
+# A parquet file that is simply not there (OpenML users report missing files often):
+# the ARFF copy is as good, so these lead to the ARFF path instead of an error.
+_PARQUET_MISSING = {403, 404, 410}
+
+
+@dataclass(frozen=True)
+class Request:
+    name: str | None
+    version: int | str
+    data_id: int | None
+    target_column: str | list | None
+    return_X_y: bool
+    as_frame: bool | str
+    parser: str
+    read_csv_kwargs: dict | None
+    engine: str
+
+
+def make_cache(data_home, cache: bool) -> Cache:
+    if not cache:
+        return NoCache()
+    from .transport import in_pyodide
+
+    if in_pyodide():
+        return MemoryCache()
+    from .cache.disk import DiskCache
+
+    return DiskCache(os.path.join(default_data_home(data_home), "openml_lite"))
+
+
+async def load(request: Request, fetcher: Fetcher, base_url: str | None):
+    client = OpenMLClient(fetcher, base_url)
+    started = time.perf_counter()
+    data_id = request.data_id
+    if request.name is not None:
+        data_id = await client.find_by_name(request.name.lower(), request.version)
+    description = await client.description(data_id)
+    _warn_about_status(description)
+
+    sparse = description.is_sparse
+    as_frame = (not sparse) if request.as_frame == "auto" else bool(request.as_frame)
+    if sparse and as_frame:
+        raise ValueError(
+            "Sparse ARFF datasets cannot be loaded with as_frame=True. "
+            "Use as_frame=False or as_frame='auto' instead."
+        )
+    if sparse and request.parser == "pandas":
+        raise ValueError(
+            f"Sparse ARFF datasets cannot be loaded with parser={request.parser!r}. "
+            "Use parser='liac-arff' or parser='auto' instead."
+        )
+    features = await client.features(description)
+    selection = select_columns(description, features, request.target_column, as_frame=as_frame)
+
+    why_arff = _why_not_parquet(description, request)
+    parts, engine_name = None, "arff"
+    if why_arff is None:
+        try:
+            parts, engine_name = await _from_parquet(fetcher, description, features, selection, as_frame, request)
+        except _ParquetUnavailable as reason:
+            why_arff = str(reason)
+    if parts is None:
+        if not sparse:
+            warnings.warn(
+                f"dataset {description.label}: {why_arff}; reading the ARFF file instead "
+                "(slower, same result).", ArffFallbackWarning, stacklevel=4,
+            )
+        qualities = {} if sparse else await client.qualities(description)
+        parts = await _from_arff(fetcher, description, features, selection, as_frame, request, qualities)
+
+    fetcher.commit()  # only now: nothing of a failed load reaches the cache
+    log.info("loaded %s with %s in %.3f s", description.label, engine_name,
+             time.perf_counter() - started)
+    if request.return_X_y:
+        return parts["data"], parts["target"]
+    details = dict(description.raw)
+    text = details.pop("description", "")
+    return make_bunch(
+        **parts,
+        DESCR=f"{text}\n\nDownloaded from openml.org.",
+        details=details,
+        url=f"https://www.openml.org/d/{data_id}",  # sklearn's, whatever server was used
+    )
+
+
+class _ParquetUnavailable(Exception):
+    pass
+
+
+def _why_not_parquet(description: Description, request: Request) -> str | None:
+    if description.is_sparse:
+        return "sparse dataset (OpenML has no parquet for sparse data)"
+    if request.parser == "liac-arff":
+        return "parser='liac-arff' was asked for, which only the ARFF path gives"
+    if not description.parquet_url:
+        return "its description has no parquet_url"
+    return None
+
+
+async def _from_parquet(fetcher: Fetcher, description: Description, features: list[Feature],
+                        selection: Selection, as_frame: bool, request: Request):
+    try:
+        engine = engines.get_engine(request.engine)
+    except EngineUnavailableError as error:
+        if request.engine != "auto":
+            raise
+        raise _ParquetUnavailable(str(error)) from error
+    url = description.parquet_url
+    try:
+        response = await fetcher.get(url, dataset=description.label)
+    except DownloadError as error:
+        raise _ParquetUnavailable(f"its parquet file could not be downloaded ({error})") from error
+    if response.status in _PARQUET_MISSING:
+        raise _ParquetUnavailable(f"its parquet file {url} answered HTTP {response.status}")
+    if not response.ok:
+        raise DownloadError(
+            f"{url} answered HTTP {response.status} for the parquet file of {description.label}.",
+            dataset=description.label, url=url, status=response.status,
+        )
+    if request.read_csv_kwargs:
+        warnings.warn("read_csv_kwargs only applies to the ARFF path; ignored for parquet.",
+                      UserWarning, stacklevel=5)
+    table = engine.read(response.body)
+    return convert.make_bunch(table, description, features, selection, as_frame=as_frame), engine.NAME
+
+
+async def _from_arff(fetcher: Fetcher, description: Description, features: list[Feature],
+                     selection: Selection, as_frame: bool, request: Request, qualities: dict):
+    url = description.get("url")
+    response = await fetcher.get(url, dataset=description.label)
+    if not response.ok:
+        raise DownloadError(
+            f"{url} answered HTTP {response.status} for the ARFF file of {description.label}.",
+            dataset=description.label, url=url, status=response.status,
+        )
+    try:
+        arff.check_md5(response.body, description, url)
+    except Exception:
+        fetcher.forget(url)
+        raise
+    shape = None  # only liac-arff on dense data uses it; -1 = unknown, as in sklearn
+    if not description.is_sparse:
+        shape = (int(float(qualities.get("NumberOfInstances", -1))), len(features))
+    return arff.parse_arff(
+        response.body, description, features, selection, as_frame=as_frame,
+        parser=request.parser, shape=shape, read_csv_kwargs=request.read_csv_kwargs,
+    )
+
+
+def _warn_about_status(description: Description) -> None:
+    if description.get("status") != "active":
+        warnings.warn(
+            f"Version {description.get('version')} of dataset {description.name} is "
+            "inactive, meaning that issues have been found in the dataset. Try using a "
+            f"newer version from this URL: {description.get('url')}",
+            InactiveDatasetWarning, stacklevel=5,
+        )
+    if "error" in description.raw:
+        warnings.warn("OpenML registered a problem with the dataset. It might be unusable. "
+                      f"Error: {description.get('error')}", stacklevel=5)
+    if "warning" in description.raw:
+        warnings.warn("OpenML raised a warning on the dataset. It might be unusable. "
+                      f"Warning: {description.get('warning')}", stacklevel=5)
+
+
+def new_fetcher(transport: Transport, *, data_home, cache: bool, n_retries: int, delay: float,
+                blocking: bool) -> Fetcher:
+    return Fetcher(transport=transport, cache=make_cache(data_home, cache),
+                   n_retries=n_retries, delay=delay, blocking=blocking)

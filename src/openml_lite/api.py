@@ -1,0 +1,127 @@
+"""The public loaders: ``fetch_openml`` (sync, sklearn's signature) and
+``fetch_openml_async``, plus openml-lite's own keywords ``engine`` and ``base_url``."""
+
+from __future__ import annotations
+
+import numbers
+import os
+
+from . import engines
+from ._fetch import Request, load, new_fetcher
+from ._sync import run_without_loop
+from .transport import Transport, default_transport
+
+
+def fetch_openml(
+    name: str | None = None,
+    *,
+    version: int | str = "active",
+    data_id: int | None = None,
+    data_home: str | os.PathLike | None = None,
+    target_column: str | list | None = "default-target",
+    cache: bool = True,
+    return_X_y: bool = False,
+    as_frame: bool | str = "auto",
+    n_retries: int = 3,
+    delay: float = 1.0,
+    parser: str = "auto",
+    read_csv_kwargs: dict | None = None,
+    engine: str = "auto",
+    base_url: str | None = None,
+    transport: Transport | None = None,
+):
+    """Load an OpenML dataset: ``sklearn.datasets.fetch_openml``, read from parquet.
+
+    Same parameters, same Bunch (see README "Parity"), plus:
+
+    engine : {"auto", "pyarrow", "polars", "fastparquet"}
+        The parquet reader; "auto" takes the fastest one that works here.
+    base_url : str, optional
+        OpenML server root (default ``$OPENML_LITE_BASE_URL`` or https://www.openml.org),
+        e.g. a local mirror (``python -m openml_lite.mirror serve``).
+    transport : optional
+        How bytes are fetched (tests and special environments); default: urllib on
+        CPython, the browser's fetch in Pyodide.
+
+    Datasets without parquet (sparse ones) are read from ARFF with scikit-learn's
+    parser, with an ``ArffFallbackWarning``; ``parser="liac-arff"`` does the same.
+    """
+    request = _request(**locals())
+    fetcher = new_fetcher(transport or default_transport(blocking=True), data_home=data_home,
+                          cache=cache, n_retries=n_retries, delay=delay, blocking=True)
+    return run_without_loop(load(request, fetcher, base_url))
+
+
+async def fetch_openml_async(
+    name: str | None = None,
+    *,
+    version: int | str = "active",
+    data_id: int | None = None,
+    data_home: str | os.PathLike | None = None,
+    target_column: str | list | None = "default-target",
+    cache: bool = True,
+    return_X_y: bool = False,
+    as_frame: bool | str = "auto",
+    n_retries: int = 3,
+    delay: float = 1.0,
+    parser: str = "auto",
+    read_csv_kwargs: dict | None = None,
+    engine: str = "auto",
+    base_url: str | None = None,
+    transport: Transport | None = None,
+):
+    """``fetch_openml`` for ``await``: the natural form in the browser."""
+    request = _request(**locals())
+    fetcher = new_fetcher(transport or default_transport(blocking=False), data_home=data_home,
+                          cache=cache, n_retries=n_retries, delay=delay, blocking=False)
+    return await load(request, fetcher, base_url)
+
+
+def _request(*, name, version, data_id, data_home, target_column, cache, return_X_y, as_frame,
+             n_retries, delay, parser, read_csv_kwargs, engine, base_url, transport) -> Request:
+    """sklearn's argument checks (same exception types), plus ours."""
+    _check(name is None or isinstance(name, str), "name", "a str or None", name)
+    _check(version == "active" or _int_at_least(version, 1), "version",
+           "an int in the range [1, inf) or a str among {'active'}", version)
+    _check(data_id is None or _int_at_least(data_id, 1), "data_id",
+           "an int in the range [1, inf) or None", data_id)
+    _check(target_column is None or isinstance(target_column, (str, list)), "target_column",
+           "an instance of 'str', an instance of 'list' or None", target_column)
+    _check(as_frame in (True, False, "auto"), "as_frame",
+           "an instance of 'bool' or a str among {'auto'}", as_frame)
+    _check(_int_at_least(n_retries, 1), "n_retries", "an int in the range [1, inf)", n_retries)
+    _check(isinstance(delay, numbers.Real) and not isinstance(delay, bool) and delay > 0,
+           "delay", "a float in the range (0.0, inf)", delay)
+    _check(parser in ("auto", "pandas", "liac-arff"), "parser",
+           "a str among {'auto', 'liac-arff', 'pandas'}", parser)
+    _check(engine in engines.ENGINE_NAMES, "engine", f"a str among {set(engines.ENGINE_NAMES)}", engine)
+    if name is not None and data_id is not None:
+        raise ValueError(
+            f"Dataset data_id={data_id} and name={name.lower()} passed, but you can only "
+            "specify a numeric data_id or a name, not both."
+        )
+    if name is None and data_id is None:
+        raise ValueError("Neither name nor data_id are provided. Please provide name or data_id.")
+    if data_id is not None and version != "active":
+        raise ValueError(
+            f"Dataset data_id={data_id} and version={version} passed, but you can only "
+            "specify a numeric data_id or a version, not both."
+        )
+    return Request(name=name, version=version, data_id=data_id, target_column=target_column,
+                   return_X_y=return_X_y, as_frame=as_frame, parser=parser,
+                   read_csv_kwargs=read_csv_kwargs, engine=engine)
+
+
+def _int_at_least(value, low: int) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= low
+
+
+def _check(ok: bool, parameter: str, expected: str, got) -> None:
+    if not ok:
+        raise InvalidParameterError(
+            f"The {parameter!r} parameter of fetch_openml must be {expected}. Got {got!r} instead."
+        )
+
+
+class InvalidParameterError(ValueError, TypeError):
+    """Like sklearn's InvalidParameterError: both a ValueError and a TypeError."""

@@ -1,0 +1,139 @@
+"""Columns -> the Bunch ``sklearn.datasets.fetch_openml(parser="pandas")`` returns.
+
+sklearn reads ARFF text with ``pandas.read_csv``; OpenML's parquet holds the same
+values with other types. The rules below (checked against sklearn 1.9.1 + pandas 2.3.3
+by tests/test_parity.py) turn one into the other:
+
+- nominal: unordered Categorical of the values that occur, sorted as the ARFF text
+  sorts them (single-quoted tokens keep their quote while sorting, as in sklearn);
+- numeric: int64 when every value is a whole number and there is no missing value
+  (OpenML stores such columns as uint8 when they fit, else as double; sklearn's
+  read_csv sees ARFF text like "77516" and infers int64), else float64 (NaN);
+  OpenML "integer" features: pandas' nullable Int64, as sklearn asks read_csv for;
+- string and date: object, NaN for missing.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataIntegrityError
+from .openml import Description, Feature
+from .selection import NUMERIC_TYPES, Selection
+from .table import Column, DictColumn, Table, n_rows
+
+# liac-arff (the writer of most OpenML ARFF files) single-quotes a value with these.
+_ARFF_NEEDS_QUOTES = re.compile(r"[\"'\\\s%,\x00-\x19]")
+
+
+def make_bunch(table: Table, description: Description, features: list[Feature],
+               selection: Selection, *, as_frame: bool) -> dict:
+    """data, target, frame, categories, feature_names, target_names (sklearn's first six keys)."""
+    wanted = set(selection.feature_names) | set(selection.target_names)
+    kept = [f for f in features if f.name in wanted]  # file order, as sklearn keeps it
+    missing = [f.name for f in kept if f.name not in table]
+    if missing:
+        raise DataIntegrityError(
+            f"the parquet file of dataset {description.label} lacks the columns {missing} "
+            "that its features list declares", dataset=description.label,
+        )
+    rows = n_rows(table)
+    columns = {f.name: to_sklearn_column(table[f.name], f, description) for f in kept}
+    frame = pd.DataFrame(columns, index=pd.RangeIndex(rows), copy=False)
+
+    data = frame[selection.feature_names]
+    targets = selection.target_names
+    target = frame[targets] if len(targets) >= 2 else frame[targets[0]] if targets else None
+    if as_frame:
+        return dict(data=data, target=target, frame=frame, categories=None,
+                    feature_names=selection.feature_names, target_names=targets)
+    categories = {
+        name: dtype.categories.tolist()
+        for name, dtype in frame.dtypes.items()
+        if isinstance(dtype, pd.CategoricalDtype)
+    }
+    # sklearn calls y.to_numpy() unconditionally and crashes without a target;
+    # we return None there (a documented difference).
+    return dict(data=data.to_numpy(), target=None if target is None else target.to_numpy(),
+                frame=None, categories=categories,
+                feature_names=selection.feature_names, target_names=targets)
+
+
+def to_sklearn_column(column: Column, feature: Feature, description: Description):
+    kind = feature.data_type
+    if kind == "nominal":
+        return _nominal(column, feature, description)
+    if kind in NUMERIC_TYPES:
+        return _numeric(column, feature, description)
+    return _strings(column)
+
+
+def _nominal(column: Column, feature: Feature, description: Description) -> pd.Categorical:
+    if isinstance(column, DictColumn):
+        codes, values = np.asarray(column.codes), list(column.values)
+    elif column.dtype == object:
+        codes, uniques = pd.factorize(column, use_na_sentinel=True)
+        values = list(uniques)
+    else:
+        raise DataIntegrityError(
+            f"column {feature.name!r} of dataset {description.label} is nominal, but the "
+            f"parquet file stores it as {column.dtype}", dataset=description.label,
+        )
+    if not all(isinstance(v, str) for v in values):
+        raise DataIntegrityError(
+            f"column {feature.name!r} of dataset {description.label} is nominal, but its "
+            "parquet dictionary holds non-strings", dataset=description.label,
+        )
+    # Keep the levels that occur, in sklearn's order; remap the codes in one pass.
+    # `lookup` has one extra slot at the end so that code -1 (null) maps to -1.
+    used = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=len(values)))
+    order = sorted(used, key=lambda i: _arff_sort_key(values[i]))
+    lookup = np.full(len(values) + 1, -1, dtype=np.int64)
+    lookup[order] = np.arange(len(order))
+    return pd.Categorical.from_codes(lookup[codes], categories=[values[i] for i in order])
+
+
+def _arff_sort_key(value: str) -> str:
+    return f"'{value}'" if _ARFF_NEEDS_QUOTES.search(value) else value
+
+
+def _numeric(column: Column, feature: Feature, description: Description):
+    if isinstance(column, DictColumn) or column.dtype.kind not in "iuf":
+        raise DataIntegrityError(
+            f"column {feature.name!r} of dataset {description.label} is {feature.data_type}, "
+            "but the parquet file stores it as text", dataset=description.label,
+        )
+    if feature.data_type == "integer":
+        return pd.array(column, dtype="Int64")  # sklearn asks read_csv for Int64 here
+    if column.dtype.kind in "iu" or _whole_numbers(column, feature):
+        return column.astype(np.int64, copy=False)
+    return column.astype(np.float64, copy=False)
+
+
+def _whole_numbers(column: np.ndarray, feature: Feature) -> bool:
+    """A double column that sklearn's read_csv would have typed int64.
+
+    The features list's missing-value count is consulted too: a column OpenML counts
+    missing values in is float in sklearn, even where the rows at hand have none.
+    Unknowable from parquet: an ARFF that writes whole numbers as "5.0" (then sklearn
+    gives float64); README, "Parity", lists this."""
+    if feature.n_missing or len(column) == 0:
+        return False
+    with np.errstate(invalid="ignore"):
+        whole = np.isfinite(column).all() and (np.abs(column) < 2**53).all() and (np.floor(column) == column).all()
+    return bool(whole)
+
+
+def _strings(column: Column) -> np.ndarray:
+    if isinstance(column, DictColumn):
+        values = np.array(list(column.values) + [None], dtype=object)
+        column = values[column.codes]  # -1 picks the trailing None
+    out = np.asarray(column, dtype=object)
+    nulls = pd.isna(out)
+    if nulls.any():
+        out = out.copy()
+        out[nulls] = np.nan  # read_csv's missing value, not None
+    return out

@@ -1,0 +1,69 @@
+"""fastparquet: small, pure-ish Python (numba-free since 2023); shipped by most Pyodide releases."""
+
+from __future__ import annotations
+
+import functools
+import io
+
+import numpy as np
+
+from ..errors import DataIntegrityError
+from ..table import DictColumn, Table
+from ._probe import probe
+
+NAME = "fastparquet"
+
+
+@functools.cache
+def works() -> bool:
+    try:
+        import fastparquet  # noqa: F401
+    except ImportError:
+        return False
+    return probe(read)
+
+
+def read(data: bytes, columns: list[str] | None = None) -> Table:
+    import fastparquet
+    import pandas as pd
+
+    parquet = fastparquet.ParquetFile(io.BytesIO(data))
+    wanted = columns or list(parquet.columns)
+    # Dictionary-encoded string columns come back as Categoricals with the file's
+    # dictionary (declared order, unused levels kept) instead of expanded strings.
+    dictionary = [name for name in wanted if _dictionary_encoded(parquet, name)]
+    try:
+        frame = parquet.to_pandas(columns=wanted, categories=dictionary or None)
+    except Exception:
+        # e.g. a writer that fell back from dictionary to PLAIN pages part way
+        frame = parquet.to_pandas(columns=wanted)
+    out: Table = {}
+    for name in wanted:
+        column = frame[name]
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            out[name] = DictColumn(
+                codes=np.asarray(column.cat.codes, dtype=np.int64),
+                values=list(column.cat.categories),
+            )
+        elif column.dtype == object:
+            out[name] = column.to_numpy(dtype=object)
+        elif pd.api.types.is_extension_array_dtype(column.dtype):
+            # nullable integers: the float64 + NaN form table.py promises
+            out[name] = column.to_numpy(dtype=np.float64, na_value=np.nan)
+        elif column.dtype.kind in "iuf":
+            out[name] = column.to_numpy()
+        else:
+            raise DataIntegrityError(f"column {name!r} has a type OpenML does not write: {column.dtype}")
+    return out
+
+
+def _dictionary_encoded(parquet, name: str) -> bool:
+    """Every row group stores this BYTE_ARRAY column with a dictionary page."""
+    chunks = [
+        chunk.meta_data for group in parquet.row_groups for chunk in group.columns
+        if chunk.meta_data.path_in_schema[-1] == name
+    ]
+    byte_array = 6  # parquet physical type
+    return bool(chunks) and all(
+        meta.type == byte_array and meta.dictionary_page_offset is not None for meta in chunks
+    )

@@ -1,0 +1,47 @@
+"""pyarrow: the reference reader (what OpenML writes its parquet files with)."""
+
+from __future__ import annotations
+
+import functools
+
+from ..errors import DataIntegrityError
+from ..table import DictColumn, Table
+from ._probe import probe
+
+NAME = "pyarrow"
+
+
+@functools.cache
+def works() -> bool:
+    try:
+        import pyarrow.parquet  # noqa: F401
+    except ImportError:
+        return False
+    return probe(read)
+
+
+def read(data: bytes, columns: list[str] | None = None) -> Table:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(pa.BufferReader(data), columns=columns)
+    out: Table = {}
+    for name, chunked in zip(table.column_names, table.columns):
+        if pa.types.is_dictionary(chunked.type):
+            array = chunked.unify_dictionaries().combine_chunks()
+            codes = array.indices.cast(pa.int32()).fill_null(-1).to_numpy()
+            out[name] = DictColumn(codes=codes, values=array.dictionary.to_pylist())
+        elif _plain_type(pa, chunked.type):
+            # zero_copy_only=False: nullable ints become float64 with NaN, strings
+            # become objects with None; both are what table.py promises.
+            out[name] = chunked.to_numpy()
+        else:
+            raise DataIntegrityError(f"column {name!r} has a type OpenML does not write: {chunked.type}")
+    return out
+
+
+def _plain_type(pa, type_) -> bool:
+    return (
+        pa.types.is_integer(type_) or pa.types.is_floating(type_)
+        or pa.types.is_string(type_) or pa.types.is_large_string(type_)
+    )

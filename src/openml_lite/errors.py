@@ -1,0 +1,57 @@
+"""Exceptions and warnings of openml-lite.
+
+Every error names the dataset (and the URL, where one was involved) and says what to
+do. They subclass the built-in types sklearn raises in the same situations, so code
+written against ``sklearn.datasets.fetch_openml`` keeps catching them.
+"""
+
+from __future__ import annotations
+
+
+class OpenMLError(ValueError):
+    """Base of every openml-lite error about a dataset (sklearn raises ValueError too)."""
+
+    def __init__(self, message: str, *, dataset: str | None = None, url: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.dataset = dataset
+        self.url = url
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class DatasetNotFoundError(OpenMLError):
+    """OpenML knows no dataset with this id, or this name and version."""
+
+
+class TargetColumnError(OpenMLError, KeyError):
+    """The requested target column is not a column of the dataset (sklearn: KeyError)."""
+
+    __str__ = OpenMLError.__str__
+
+
+class DownloadError(OpenMLError):
+    """A file could not be downloaded (network error, or an HTTP error after retries)."""
+
+    def __init__(self, message: str, *, status: int | None = None, **kwargs):
+        super().__init__(message, **kwargs)
+        self.status = status
+
+
+class DataIntegrityError(OpenMLError):
+    """Downloaded bytes are not what the dataset's metadata promises."""
+
+
+class EngineUnavailableError(OpenMLError, ImportError):
+    """No parquet engine that works in this interpreter (or the one asked for is missing)."""
+
+    __str__ = OpenMLError.__str__
+
+
+class ArffFallbackWarning(UserWarning):
+    """The slow ARFF path was taken instead of parquet; the message says why."""
+
+
+class InactiveDatasetWarning(UserWarning):
+    """The dataset's status on OpenML is not "active" (sklearn warns the same way)."""

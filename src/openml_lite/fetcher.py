@@ -1,0 +1,102 @@
+"""Getting one URL's bytes: cache first, then the transport with retries.
+
+Downloads are *staged*, not cached at once: ``commit()`` writes them to the cache
+only after the whole dataset was read and checked, so a load that fails (unknown
+target, corrupt parquet, ...) leaves the cache exactly as it was.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+
+from .cache import Cache, NoCache
+from .errors import DownloadError
+from .transport import ProgressCallback, Response, Transport, TransportError
+
+# Answers worth asking again: the server is busy or briefly broken.
+_TRANSIENT = {429, 500, 502, 503, 504}
+_MAX_RETRY_AFTER = 60.0
+
+
+@dataclass
+class Fetcher:
+    transport: Transport
+    cache: Cache = field(default_factory=NoCache)
+    n_retries: int = 3
+    delay: float = 1.0
+    blocking: bool = True  # sleep with time.sleep (sync API) or asyncio.sleep
+    staged: dict[str, bytes] = field(default_factory=dict)
+    log: list[str] = field(default_factory=list)  # "cache URL" / "http URL", for tests and timings
+
+    async def get(
+        self, url: str, *, dataset: str | None = None, cacheable: bool = True,
+        progress: ProgressCallback | None = None,
+    ) -> Response:
+        """A 2xx answer or an error answer that is not transient (4xx).
+
+        Network failures and transient statuses are retried ``n_retries`` times, then
+        raise :class:`DownloadError`.
+        """
+        if cacheable:
+            cached = self.staged.get(url) or self.cache.get(url)
+            if cached is not None:
+                self.log.append(f"cache {url}")
+                return Response(url=url, status=200, body=cached)
+        attempt, status = 0, None
+        while True:
+            self.log.append(f"http {url}")
+            try:
+                response = await self.transport.get(url, progress=progress)
+                status = response.status
+                problem, wait = _transient_problem(response), self.delay
+                if response.status == 429:
+                    wait = _retry_after(response, self.delay)
+            except TransportError as error:
+                problem, wait = str(error), self.delay
+            if problem is None:
+                break
+            if attempt >= self.n_retries:
+                raise DownloadError(
+                    f"could not download {url} for {dataset or 'the dataset'} after "
+                    f"{attempt + 1} attempts: {problem}. Check the network or the server "
+                    "(base_url / OPENML_LITE_BASE_URL), then try again.",
+                    dataset=dataset, url=url, status=status,
+                )
+            attempt += 1
+            await self._sleep(wait)
+        if response.ok and cacheable:
+            self.staged[url] = response.body
+        return response
+
+    async def _sleep(self, seconds: float) -> None:
+        if self.blocking:
+            time.sleep(seconds)
+        else:
+            await asyncio.sleep(seconds)
+
+    def commit(self) -> None:
+        """Write every staged download to the cache (call once the load succeeded)."""
+        for url, body in self.staged.items():
+            self.cache.put(url, body)
+        self.staged.clear()
+
+    def forget(self, url: str) -> None:
+        """Drop a bad copy everywhere, so the next ``get`` downloads it again."""
+        self.staged.pop(url, None)
+        self.cache.drop(url)
+
+
+def _transient_problem(response: Response) -> str | None:
+    if response.status in _TRANSIENT:
+        return f"HTTP {response.status}"
+    return None
+
+
+def _retry_after(response: Response, default: float) -> float:
+    value = response.headers.get("retry-after", "")
+    try:
+        return min(max(float(value), 0.0), _MAX_RETRY_AFTER)
+    except ValueError:
+        return default

@@ -1,0 +1,337 @@
+"""Build a mirror folder from scikit-learn's recorded OpenML responses.
+
+sklearn ships real OpenML answers as ``id_<N>/<encoded URL>.gz`` test fixtures.
+We decode each file name back to its URL, store the body uncompressed at the
+matching path (see ``server.relpath_for_url``) and, for dense datasets, write
+the parquet file OpenML would publish, pointing ``parquet_url`` at it.
+
+pyarrow and liac-arff (bundled in sklearn) are imported lazily: the server
+side of the mirror must not need them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import importlib.util
+import json
+import math
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from .server import relpath_for_url
+
+__all__ = [
+    "build_mirror",
+    "fixture_datasets",
+    "parquet_path_for",
+    "decode_fixture_name",
+    "default_fixtures_dir",
+]
+
+PARQUET_ORIGIN = "https://data.openml.org/"
+# Dictionary index width: int8 up to this many levels, then wider.
+INT8_MAX_LEVELS = 127
+
+_SIMPLE_NAMES = [
+    (re.compile(r"^api-v1-jd-(\d+)\.json\.gz$"), "/api/v1/json/data/{}"),
+    (re.compile(r"^api-v1-jdf-(\d+)\.json\.gz$"), "/api/v1/json/data/features/{}"),
+    (re.compile(r"^api-v1-jdq-(\d+)\.json\.gz$"), "/api/v1/json/data/qualities/{}"),
+    # sklearn drops the file name that follows the file id in download URLs.
+    (re.compile(r"^data-v1-dl-(\d+)\.arff\.gz$"), "/data/v1/download/{}"),
+]
+# Name lookups; the name may itself contain hyphens ("adult-census"), so the
+# suffix is anchored at the end. A trailing "-" was a trailing "/".
+_LOOKUP_NAME = re.compile(
+    r"^api-v1-jdl-dn-(?P<name>.+?)-l-(?P<limit>\d+)"
+    r"(?:-dv-(?P<version>\d+))?(?:-s-(?P<status>[A-Za-z_]+))?(?P<slash>-)?\.json\.gz$"
+)
+_STATUS = {"act": "active", "dact": "deactivated"}
+
+
+def parquet_path_for(data_id) -> str:
+    """Relative path (and URL path) of a dataset's parquet file, as on data.openml.org."""
+    data_id = int(data_id)
+    return f"datasets/{data_id // 10000:04d}/{data_id:04d}/dataset_{data_id}.pq"
+
+
+def default_fixtures_dir() -> Path:
+    """sklearn's ``datasets/tests/data/openml`` folder (found without importing sklearn)."""
+    spec = importlib.util.find_spec("sklearn")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("scikit-learn is needed for its recorded OpenML fixtures")
+    path = Path(list(spec.submodule_search_locations)[0], "datasets", "tests", "data", "openml")
+    if not path.is_dir():
+        raise FileNotFoundError(f"sklearn's OpenML fixtures are missing: {path}")
+    return path
+
+
+def decode_fixture_name(name: str) -> str | None:
+    """Invert sklearn's test ``_file_name``: fixture file name -> URL path.
+
+    Returns None for files that are not recorded responses (``__init__.py``),
+    raises ValueError for a ``.gz`` file name we cannot decode.
+    """
+    if not name.endswith(".gz"):
+        return None
+    for pattern, template in _SIMPLE_NAMES:
+        m = pattern.match(name)
+        if m:
+            return template.format(m.group(1))
+    m = _LOOKUP_NAME.match(name)
+    if m:
+        url = f"/api/v1/json/data/list/data_name/{m['name']}/limit/{m['limit']}"
+        if m["version"]:
+            url += f"/data_version/{m['version']}"
+        if m["status"]:
+            url += f"/status/{_STATUS.get(m['status'], m['status'])}"
+        return url + ("/" if m["slash"] else "")
+    raise ValueError(f"unrecognised OpenML fixture file name: {name!r}")
+
+
+# -- reading the fixtures ------------------------------------------------------
+
+def _collect(fixtures_dir) -> dict[str, bytes]:
+    """URL path -> decompressed body, over every ``id_*`` folder.
+
+    Files are routed by their own names (id_292 also holds dataset 40981).
+    """
+    root = Path(fixtures_dir) if fixtures_dir is not None else default_fixtures_dir()
+    folders = sorted(p for p in root.glob("id_*") if p.is_dir())
+    if not folders:
+        raise FileNotFoundError(f"no id_* fixture folders in {root}")
+    bodies: dict[str, bytes] = {}
+    for folder in folders:
+        for path in sorted(folder.iterdir()):
+            url = decode_fixture_name(path.name)
+            if url is None:
+                continue
+            body = gzip.decompress(path.read_bytes())
+            if bodies.get(url, body) != body:
+                raise ValueError(f"two different recordings for {url} (second in {path})")
+            bodies[url] = body
+    return bodies
+
+
+def _parse_arff(body: bytes, sparse: bool) -> dict:
+    from sklearn.externals import _arff as arff
+
+    kind = arff.LOD if sparse else arff.DENSE  # LOD keeps one dict per row
+    return arff.loads(body.decode("utf-8"), encode_nominal=False, return_type=kind)
+
+
+def _plan(fixtures_dir):
+    """Read the fixtures; return (bodies, datasets) with parsed ARFFs attached."""
+    bodies = _collect(fixtures_dir)
+    lookups: dict[str, list[str]] = {}
+    for url in sorted(bodies):
+        m = re.match(r"^/api/v1/json/data/list/data_name/([^/]+)/", url)
+        if m:
+            lookups.setdefault(m.group(1), []).append(url)
+    datasets = []
+    for url, body in bodies.items():
+        m = re.fullmatch(r"/api/v1/json/data/(\d+)", url)
+        if not m:
+            continue
+        doc = json.loads(body)
+        if "data_set_description" not in doc:
+            continue  # a recorded error body, not a description
+        data_id = int(m.group(1))  # the URL's id: id_292's 40981 file describes 292
+        desc = doc["data_set_description"]
+        sparse = desc.get("format", "").lower() == "sparse_arff"
+        arff_body = bodies.get(f"/data/v1/download/{desc['file_id']}")
+        parsed = _parse_arff(arff_body, sparse) if arff_body is not None else None
+        features = bodies.get(f"/api/v1/json/data/features/{data_id}")
+        datasets.append({
+            "url": url,
+            "desc": desc,
+            "parsed": parsed,
+            "features": features,
+            "record": {
+                "data_id": data_id,
+                "name": desc.get("name"),
+                "version": int(desc["version"]),
+                "status": desc.get("status"),
+                "format": desc.get("format"),
+                "file_id": int(desc["file_id"]),
+                "has_parquet": parsed is not None and not sparse,
+                "n_rows": len(parsed["data"]) if parsed is not None else None,
+                "lookups": lookups.get(desc.get("name", "").lower(), []),
+            },
+        })
+    datasets.sort(key=lambda d: d["record"]["data_id"])
+    return bodies, datasets
+
+
+def fixture_datasets(fixtures_dir=None) -> list[dict]:
+    """The records ``build_mirror`` would return, without writing anything."""
+    return [d["record"] for d in _plan(fixtures_dir)[1]]
+
+
+# -- parquet -------------------------------------------------------------------
+
+def _nominal_array(values, declared, name):
+    import pyarrow as pa
+
+    # liac-arff turns a declared "?" level into None; openml-python (which
+    # OpenML's parquet files come from) drops such nan-like levels too.
+    levels = [v for v in declared if v is not None]
+    if len(set(levels)) != len(levels):
+        raise ValueError(f"column {name!r}: duplicate nominal levels {levels}")
+    if len(levels) < INT8_MAX_LEVELS:  # pandas' switch point for category codes
+        index_type = pa.int8()
+    elif len(levels) <= 32767:
+        index_type = pa.int16()
+    else:
+        index_type = pa.int32()
+    position = {v: i for i, v in enumerate(levels)}
+    indices = pa.array([None if v is None else position[v] for v in values], type=index_type)
+    return pa.DictionaryArray.from_arrays(indices, pa.array(levels, type=pa.string()), ordered=True)
+
+
+def _numeric_array(values, n_missing_declared: int):
+    """openml-python's rule (OpenML's parquet files come from it): whole numbers in
+    0..255 with no missing value become uint8, everything else float64. Missing values
+    are judged on the features JSON too: some recorded ARFF files are cut down, and the
+    full dataset's column (what OpenML converted) has the nulls the features count."""
+    import pyarrow as pa
+
+    def small_whole(v):
+        return v is not None and math.isfinite(v) and float(v).is_integer() and 0 <= v <= 255
+
+    if n_missing_declared == 0 and values and all(small_whole(v) for v in values):
+        return pa.array([int(v) for v in values], type=pa.uint8())
+    return pa.array([None if v is None else float(v) for v in values], type=pa.float64())
+
+
+def _arrow_table(parsed: dict, features_body: bytes, label: str):
+    """The dataset as OpenML's parquet holds it: every column, features order."""
+    import pyarrow as pa
+
+    features = json.loads(features_body)["data_features"]["feature"]
+    features = sorted(features, key=lambda f: int(f["index"]))
+    names = [f["name"] for f in features]
+    attributes = parsed["attributes"]
+    if [a[0] for a in attributes] != names:
+        raise ValueError(
+            f"{label}: ARFF attributes {[a[0] for a in attributes]} "
+            f"do not match the features JSON {names}"
+        )
+    rows = parsed["data"]
+    arrays = []
+    for i, (feature, (name, arff_type)) in enumerate(zip(features, attributes)):
+        values = [row[i] for row in rows]
+        data_type = feature["data_type"].lower()
+        if isinstance(arff_type, list):
+            expected, array = "nominal", _nominal_array(values, arff_type, name)
+        elif arff_type in ("NUMERIC", "REAL", "INTEGER"):
+            n_missing = int(feature.get("number_of_missing_values", 0) or 0)
+            expected, array = "numeric/real/integer", _numeric_array(values, n_missing)
+        else:  # STRING (liac-arff cannot parse DATE at all)
+            expected, array = "string/date", pa.array(values, type=pa.string())
+        if data_type not in expected.split("/"):
+            raise ValueError(f"{label}: column {name!r} is {arff_type!r} in the ARFF "
+                             f"but {data_type!r} in the features JSON")
+        arrays.append(array)
+    return pa.Table.from_arrays(arrays, names=names)
+
+
+# -- description edits -----------------------------------------------------------
+
+def _field_re(key: str):
+    # A key right after "{" or "," is a real key: quotes inside strings are escaped.
+    return re.compile(
+        r'(?<=[{,])(?P<ws>\s*)"' + re.escape(key) + r'"(?P<sep>\s*:\s*)"(?:[^"\\]|\\.)*"'
+    )
+
+
+def _with_parquet_url(text: str, parquet_url: str) -> str:
+    """Set parquet_url (and minio_url when present), editing the recorded text in place.
+
+    Everything else, formatting included, stays byte-for-byte as recorded.
+    """
+    desc = json.loads(text)["data_set_description"]
+    value = json.dumps(parquet_url, ensure_ascii=False)
+    if "\\/" in text:  # follow the recording's "\/" style
+        value = value.replace("/", "\\/")
+    expected = {}
+    for key, old in desc.items():
+        expected[key] = parquet_url if key in ("parquet_url", "minio_url") else old
+        if key == "url" and "parquet_url" not in desc:
+            expected["parquet_url"] = parquet_url  # where OpenML puts it
+    for key in ("parquet_url", "minio_url"):
+        if key in desc:
+            text, n = _field_re(key).subn(
+                lambda m, k=key: f'{m["ws"]}"{k}"{m["sep"]}{value}', text)
+            if n != 1:
+                raise ValueError(f"cannot edit {key} in description {desc.get('id')}")
+    if "parquet_url" not in desc:
+        m = _field_re("url").search(text)
+        if m is None:
+            raise ValueError(f"description {desc.get('id')} has no url to follow")
+        insert = f',{m["ws"]}"parquet_url"{m["sep"]}{value}'
+        text = text[:m.end()] + insert + text[m.end():]
+    got = json.loads(text)["data_set_description"]
+    if list(got.items()) != list(expected.items()):
+        raise ValueError(f"editing description {desc.get('id')} went wrong")
+    return text
+
+
+# -- writing -------------------------------------------------------------------
+
+@contextlib.contextmanager
+def _atomic_path(path: Path):
+    """Yield a temp path next to ``path``; move it into place if all went well."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        yield tmp
+        os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide files from other servers
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    with _atomic_path(path) as tmp, open(tmp, "wb") as fh:
+        fh.write(data)
+
+
+def build_mirror(dest, fixtures_dir=None) -> list[dict]:
+    """Write a mirror of sklearn's OpenML fixtures under ``dest``; return its records.
+
+    One record per description: data_id, name, version, status, format,
+    file_id, has_parquet, n_rows (rows in the ARFF, None without one) and
+    lookups (URL paths of the name lookups for that name). Also written to
+    ``dest/mirror.json``.
+    """
+    import pyarrow.parquet as pq
+
+    dest = Path(dest)
+    bodies, datasets = _plan(fixtures_dir)
+    for d in datasets:
+        rec = d["record"]
+        if not rec["has_parquet"]:
+            continue
+        label = f"dataset {rec['data_id']} ({rec['name']})"
+        if d["features"] is None:
+            raise ValueError(f"{label}: no features JSON to build its parquet from")
+        table = _arrow_table(d["parsed"], d["features"], label)
+        rel = parquet_path_for(rec["data_id"])
+        with _atomic_path(dest / rel) as tmp:
+            pq.write_table(table, tmp, compression="snappy", use_dictionary=True,
+                           row_group_size=max(1, table.num_rows))
+        text = _with_parquet_url(bodies[d["url"]].decode("utf-8"), PARQUET_ORIGIN + rel)
+        bodies[d["url"]] = text.encode("utf-8")
+    for url, body in bodies.items():
+        route = relpath_for_url(url)
+        if route is None:
+            raise ValueError(f"the mirror has no place for {url}")
+        _write_bytes(dest / route[1], body)
+    records = [d["record"] for d in datasets]
+    _write_bytes(dest / "mirror.json", (json.dumps(records, indent=2) + "\n").encode())
+    return records

@@ -1,0 +1,56 @@
+"""The one seam that knows where we run: how bytes are fetched over HTTP.
+
+A transport answers every HTTP status with a :class:`Response` (the OpenML client
+decides what a 412 means) and raises :class:`TransportError` only when no HTTP answer
+arrived at all (refused, reset, timed out). Everything above this package is the same
+ordinary async Python on CPython and in Pyodide.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from typing import Callable, Protocol
+
+#: Called with (bytes received so far, total bytes or None) while a body downloads.
+ProgressCallback = Callable[[int, "int | None"], None]
+
+
+@dataclass(frozen=True)
+class Response:
+    url: str
+    status: int
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)  # lower-case names
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+
+class TransportError(OSError):
+    """No HTTP answer arrived (connection refused or reset, DNS failure, timeout)."""
+
+
+class Transport(Protocol):
+    async def get(
+        self, url: str, *, headers: dict[str, str] | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> Response: ...
+
+
+def in_pyodide() -> bool:
+    return "pyodide" in sys.modules or sys.platform == "emscripten"
+
+
+def default_transport(*, blocking: bool) -> Transport:
+    """The transport for this interpreter.
+
+    ``blocking=True`` is for the synchronous API: its coroutines finish without ever
+    suspending, so they can be driven without an event loop.
+    """
+    if in_pyodide():
+        raise NotImplementedError("the Pyodide transport is not implemented yet")
+    from .native import UrllibTransport
+
+    return UrllibTransport(blocking=blocking)

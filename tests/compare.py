@@ -1,0 +1,85 @@
+"""Equality of what two fetch_openml calls return, NaN-aware and dtype-strict."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import scipy.sparse
+
+_SINGLE_QUOTED = re.compile(r"^'(?P<inner>.*)'$", re.DOTALL)
+
+
+def strip_arff_quotes(reference):
+    """sklearn's pandas parser keeps the ARFF's single quotes around *string* values
+    (its docs say so); openml-lite returns the values without them (README, "Parity")."""
+
+    def strip(value):
+        if isinstance(value, str):
+            match = _SINGLE_QUOTED.match(value)
+            return match.group("inner") if match else value
+        return value
+
+    def fix_frame(frame):
+        frame = frame.copy()
+        for name, dtype in frame.dtypes.items():
+            if dtype == object:
+                frame[name] = frame[name].map(strip)
+        return frame
+
+    if isinstance(reference, pd.DataFrame):
+        return fix_frame(reference)
+    if isinstance(reference, pd.Series) and reference.dtype == object:
+        return reference.map(strip)
+    return reference
+
+
+def assert_same(ours, ref, where="result"):
+    if isinstance(ref, tuple):
+        assert isinstance(ours, tuple) and len(ours) == len(ref), where
+        for i, (a, b) in enumerate(zip(ours, ref)):
+            assert_same(a, b, f"{where}[{i}]")
+    elif isinstance(ref, pd.DataFrame):
+        assert isinstance(ours, pd.DataFrame), f"{where}: {type(ours)}"
+        pd.testing.assert_frame_equal(ours, strip_arff_quotes(ref), check_exact=True, obj=where)
+        for name, dtype in ref.dtypes.items():
+            _assert_same_categories(ours[name].dtype, dtype, f"{where}[{name!r}]")
+    elif isinstance(ref, pd.Series):
+        assert isinstance(ours, pd.Series), f"{where}: {type(ours)}"
+        pd.testing.assert_series_equal(ours, strip_arff_quotes(ref), check_exact=True, obj=where)
+        _assert_same_categories(ours.dtype, ref.dtype, where)
+    elif isinstance(ref, np.ndarray):
+        assert isinstance(ours, np.ndarray), f"{where}: {type(ours)}"
+        assert ours.dtype == ref.dtype, f"{where}: dtype {ours.dtype} != {ref.dtype}"
+        assert ours.shape == ref.shape, f"{where}: shape {ours.shape} != {ref.shape}"
+        _assert_array_values(ours, ref, where)
+    elif scipy.sparse.issparse(ref):
+        assert scipy.sparse.issparse(ours) and ours.format == ref.format, where
+        assert ours.dtype == ref.dtype and ours.shape == ref.shape, where
+        assert (ours != ref).nnz == 0, where
+    elif isinstance(ref, dict):
+        assert isinstance(ours, dict), where
+        assert list(ours) == list(ref), f"{where}: keys {list(ours)} != {list(ref)}"
+        for key in ref:
+            assert_same(ours[key], ref[key], f"{where}[{key!r}]")
+    else:
+        assert type(ours) is type(ref) and ours == ref, f"{where}: {ours!r} != {ref!r}"
+
+
+def _assert_same_categories(ours, ref, where):
+    if isinstance(ref, pd.CategoricalDtype):
+        assert isinstance(ours, pd.CategoricalDtype), where
+        assert list(ours.categories) == list(ref.categories), f"{where}: category order"
+        assert ours.categories.dtype == ref.categories.dtype, f"{where}: category dtype"
+        assert ours.ordered == ref.ordered, f"{where}: ordered flag"
+
+
+def _assert_array_values(ours, ref, where):
+    ours_na, ref_na = pd.isna(ours), pd.isna(ref)
+    assert np.array_equal(ours_na, ref_na), f"{where}: missing values differ"
+    if ref.dtype == object:
+        for a, b in zip(ours[~ours_na], ref[~ref_na]):
+            assert type(a) is type(b) and a == b, f"{where}: {a!r} != {b!r}"
+    else:
+        assert np.array_equal(ours[~ours_na], ref[~ref_na]), f"{where}: values differ"
