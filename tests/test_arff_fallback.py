@@ -28,6 +28,7 @@ def test_sparse_dataset_matches_sklearn(data_id, as_frame, return_X_y, sklearn_a
     _assert_parity(ours, ref)
     data = ours[0][0] if return_X_y else ours[0].data
     assert scipy.sparse.issparse(data)
+    assert openml_lite.ArffFallbackWarning in ours[2]  # the slow path is never silent
     assert openml_lite.InactiveDatasetWarning in ours[2]  # both recorded sparse sets are deactivated
 
 

@@ -35,6 +35,7 @@ def test_unknown_name_is_openml_code_372(mirror_url, data_home):
     with pytest.raises(DatasetNotFoundError, match="'no-such-dataset'") as caught:
         openml_lite.fetch_openml("No-Such-Dataset", base_url=mirror_url, data_home=data_home)
     assert "/data/list/data_name/no-such-dataset/" in caught.value.url  # lower-cased, like sklearn
+    assert "OpenML error 372: No results" in str(caught.value)
     assert cache_files(data_home) == []
 
 

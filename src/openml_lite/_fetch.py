@@ -86,11 +86,10 @@ async def load(request: Request, fetcher: Fetcher, base_url: str | None):
         except _ParquetUnavailable as reason:
             why_arff = str(reason)
     if parts is None:
-        if not sparse:
-            warnings.warn(
-                f"dataset {description.label}: {why_arff}; reading the ARFF file instead "
-                "(slower, same result).", ArffFallbackWarning, stacklevel=4,
-            )
+        warnings.warn(
+            f"dataset {description.label}: {why_arff}; reading the ARFF file instead "
+            "(the slow path; same result as sklearn).", ArffFallbackWarning, stacklevel=4,
+        )
         qualities = {} if sparse else await client.qualities(description)
         parts = await _from_arff(fetcher, description, features, selection, as_frame, request, qualities)
 

@@ -157,9 +157,9 @@ class OpenMLClient:
     async def _json(self, url: str, *, dataset: str, not_found: str | None) -> dict[str, Any]:
         response = await self.fetcher.get(url, dataset=dataset)
         if response.status in (404, 412):
-            raise DatasetNotFoundError(
-                not_found or _openml_error_text(response), dataset=dataset, url=url
-            )
+            server_said = _openml_error_text(response)
+            message = f"{not_found} ({server_said})" if not_found else server_said
+            raise DatasetNotFoundError(message, dataset=dataset, url=url)
         if not response.ok:
             raise DownloadError(
                 f"{url} answered HTTP {response.status} while loading {dataset}.",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import importlib
 
 # A 1-row parquet file written by pyarrow 26 the way OpenML writes them (SNAPPY, an
 # ordered dictionary column `n` = "a", a uint8 column `u` = 7).
@@ -32,3 +33,12 @@ def probe(read) -> bool:
         return int(u[0]) == 7 and value == "a"
     except Exception:  # any failure means "cannot read parquet here"
         return False
+
+
+def importable_and_reads(module: str, read) -> bool:
+    """The engine's module imports and ``read`` decodes the probe file correctly."""
+    try:
+        importlib.import_module(module)
+    except ImportError:
+        return False
+    return probe(read)

@@ -9,18 +9,14 @@ import numpy as np
 
 from ..errors import DataIntegrityError
 from ..table import DictColumn, Table
-from ._probe import probe
+from ._probe import importable_and_reads
 
 NAME = "fastparquet"
 
 
 @functools.cache
 def works() -> bool:
-    try:
-        import fastparquet  # noqa: F401
-    except ImportError:
-        return False
-    return probe(read)
+    return importable_and_reads("fastparquet", read)
 
 
 def read(data: bytes, columns: list[str] | None = None) -> Table:

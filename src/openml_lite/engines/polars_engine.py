@@ -8,18 +8,14 @@ import io
 
 from ..errors import DataIntegrityError
 from ..table import Table
-from ._probe import probe
+from ._probe import importable_and_reads
 
 NAME = "polars"
 
 
 @functools.cache
 def works() -> bool:
-    try:
-        import polars  # noqa: F401
-    except ImportError:
-        return False
-    return probe(read)
+    return importable_and_reads("polars", read)
 
 
 def read(data: bytes, columns: list[str] | None = None) -> Table:

@@ -6,18 +6,14 @@ import functools
 
 from ..errors import DataIntegrityError
 from ..table import DictColumn, Table
-from ._probe import probe
+from ._probe import importable_and_reads
 
 NAME = "pyarrow"
 
 
 @functools.cache
 def works() -> bool:
-    try:
-        import pyarrow.parquet  # noqa: F401
-    except ImportError:
-        return False
-    return probe(read)
+    return importable_and_reads("pyarrow.parquet", read)
 
 
 def read(data: bytes, columns: list[str] | None = None) -> Table:
