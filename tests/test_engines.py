@@ -71,3 +71,9 @@ def test_engines_read_one_file_to_equal_tables(mirror_dir):
             a, b = values(table[column]), values(reference[column])
             assert a.dtype == b.dtype, (name, column)
             assert (a.astype(str) == b.astype(str)).all(), (name, column)
+
+
+def test_js_engine_is_only_for_pyodide(mirror_url):
+    assert not load_engine("js").works()
+    with pytest.raises(openml_lite.EngineUnavailableError, match="engine='js'"):
+        openml_lite.fetch_openml(data_id=61, engine="js", base_url=mirror_url, cache=False)

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 
 from . import arff, convert, engines
 from .bunch import make_bunch
-from .cache import Cache, MemoryCache, NoCache, default_data_home
+from .cache import Cache, NoCache, default_data_home
 from .errors import ArffFallbackWarning, DownloadError, EngineUnavailableError, InactiveDatasetWarning
 from .fetcher import Fetcher
 from .openml import Description, Feature, OpenMLClient
 from .selection import Selection, select_columns
-from .transport import Transport
+from .transport import Transport, in_pyodide
 
 log = logging.getLogger("openml_lite")
 
@@ -42,13 +42,13 @@ class Request:
     engine: str
 
 
-def make_cache(data_home, cache: bool) -> Cache:
+def make_cache(data_home, cache: bool, *, can_await_js: bool = True) -> Cache:
     if not cache:
         return NoCache()
-    from .transport import in_pyodide
-
     if in_pyodide():
-        return MemoryCache()
+        from .cache.browser import browser_cache
+
+        return browser_cache(can_await_js=can_await_js)
     from .cache.disk import DiskCache
 
     return DiskCache(os.path.join(default_data_home(data_home), "openml_lite"))
@@ -93,7 +93,7 @@ async def load(request: Request, fetcher: Fetcher, base_url: str | None):
         qualities = {} if sparse else await client.qualities(description)
         parts = await _from_arff(fetcher, description, features, selection, as_frame, request, qualities)
 
-    fetcher.commit()  # only now: nothing of a failed load reaches the cache
+    await fetcher.commit()  # only now: nothing of a failed load reaches the cache
     log.info("loaded %s with %s in %.3f s", description.label, engine_name,
              time.perf_counter() - started)
     if request.return_X_y:
@@ -125,7 +125,7 @@ def _why_not_parquet(description: Description, request: Request) -> str | None:
 async def _from_parquet(fetcher: Fetcher, description: Description, features: list[Feature],
                         selection: Selection, as_frame: bool, request: Request):
     try:
-        engine = engines.get_engine(request.engine)
+        engine = await engines.choose_engine(request.engine)
     except EngineUnavailableError as error:
         if request.engine != "auto":
             raise
@@ -145,7 +145,7 @@ async def _from_parquet(fetcher: Fetcher, description: Description, features: li
     if request.read_csv_kwargs:
         warnings.warn("read_csv_kwargs only applies to the ARFF path; ignored for parquet.",
                       UserWarning, stacklevel=5)
-    table = engine.read(response.body)
+    table = await engines.read(engine, response.body)
     return convert.make_bunch(table, description, features, selection, as_frame=as_frame), engine.NAME
 
 
@@ -161,7 +161,7 @@ async def _from_arff(fetcher: Fetcher, description: Description, features: list[
     try:
         arff.check_md5(response.body, description, url)
     except Exception:
-        fetcher.forget(url)
+        await fetcher.forget(url)
         raise
     shape = None  # only liac-arff on dense data uses it; -1 = unknown, as in sklearn
     if not description.is_sparse:
@@ -189,6 +189,6 @@ def _warn_about_status(description: Description) -> None:
 
 
 def new_fetcher(transport: Transport, *, data_home, cache: bool, n_retries: int, delay: float,
-                blocking: bool) -> Fetcher:
-    return Fetcher(transport=transport, cache=make_cache(data_home, cache),
+                blocking: bool, can_await_js: bool = True) -> Fetcher:
+    return Fetcher(transport=transport, cache=make_cache(data_home, cache, can_await_js=can_await_js),
                    n_retries=n_retries, delay=delay, blocking=blocking)

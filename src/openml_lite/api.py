@@ -9,7 +9,7 @@ import os
 from . import engines
 from ._fetch import Request, load, new_fetcher
 from ._sync import run_without_loop
-from .transport import Transport, default_transport
+from .transport import Transport, default_transport, in_pyodide
 
 
 def fetch_openml(
@@ -34,8 +34,9 @@ def fetch_openml(
 
     Same parameters, same Bunch (see README "Parity"), plus:
 
-    engine : {"auto", "pyarrow", "polars", "fastparquet"}
-        The parquet reader; "auto" takes the fastest one that works here.
+    engine : {"auto", "pyarrow", "fastparquet", "polars", "js"}
+        The parquet reader; "auto" takes the fastest one that works here ("js", the
+        bundled JavaScript decoder, exists only in Pyodide).
     base_url : str, optional
         OpenML server root (default ``$OPENML_LITE_BASE_URL`` or https://www.openml.org),
         e.g. a local mirror (``python -m openml_lite.mirror serve``).
@@ -47,9 +48,37 @@ def fetch_openml(
     parser, with an ``ArffFallbackWarning``; ``parser="liac-arff"`` does the same.
     """
     request = _request(**locals())
-    fetcher = new_fetcher(transport or default_transport(blocking=True), data_home=data_home,
-                          cache=cache, n_retries=n_retries, delay=delay, blocking=True)
+    options = dict(data_home=data_home, cache=cache, n_retries=n_retries, delay=delay)
+    if transport is None and in_pyodide():
+        return _fetch_in_pyodide(request, base_url, options)
+    fetcher = new_fetcher(transport or default_transport(blocking=True), blocking=True, **options)
     return run_without_loop(load(request, fetcher, base_url))
+
+
+def _fetch_in_pyodide(request: Request, base_url, options):
+    """Block the way this runtime allows (pyodide-offline notes, "what works where").
+
+    JSPI (Chromium; Node with --experimental-wasm-stack-switching; code started with
+    runPythonAsync, as notebooks and pytest-pyodide do): run the async loader to its
+    end with ``run_sync``: fetch, Cache Storage, the JS decoder all work. Without JSPI,
+    synchronous XHR (Web Workers, page main threads), an in-memory cache, and a Python
+    engine that is already loaded. Otherwise: say to await fetch_openml_async.
+    """
+    from pyodide.ffi import can_run_sync, run_sync
+
+    from .transport.pyodide import FetchTransport, XHRTransport, has_xhr
+
+    if can_run_sync():
+        fetcher = new_fetcher(FetchTransport(), blocking=False, **options)
+        return run_sync(load(request, fetcher, base_url))
+    if has_xhr():
+        fetcher = new_fetcher(XHRTransport(), blocking=True, can_await_js=False, **options)
+        return run_without_loop(load(request, fetcher, base_url))
+    raise RuntimeError(
+        "fetch_openml() cannot block here (no JSPI, no synchronous XMLHttpRequest); "
+        "use `await openml_lite.fetch_openml_async(...)`, or start Node with "
+        "--experimental-wasm-stack-switching."
+    )
 
 
 async def fetch_openml_async(

@@ -40,7 +40,7 @@ class Fetcher:
         raise :class:`DownloadError`.
         """
         if cacheable:
-            cached = self.staged.get(url) or self.cache.get(url)
+            cached = self.staged.get(url) or await self.cache.get(url)
             if cached is not None:
                 self.log.append(f"cache {url}")
                 return Response(url=url, status=200, body=cached)
@@ -76,16 +76,16 @@ class Fetcher:
         else:
             await asyncio.sleep(seconds)
 
-    def commit(self) -> None:
+    async def commit(self) -> None:
         """Write every staged download to the cache (call once the load succeeded)."""
         for url, body in self.staged.items():
-            self.cache.put(url, body)
+            await self.cache.put(url, body)
         self.staged.clear()
 
-    def forget(self, url: str) -> None:
+    async def forget(self, url: str) -> None:
         """Drop a bad copy everywhere, so the next ``get`` downloads it again."""
         self.staged.pop(url, None)
-        self.cache.drop(url)
+        await self.cache.drop(url)
 
 
 def _transient_problem(response: Response) -> str | None:

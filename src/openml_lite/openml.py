@@ -168,14 +168,14 @@ class OpenMLClient:
         try:
             document = json.loads(response.body.decode("utf-8"))
         except (UnicodeDecodeError, ValueError) as error:
-            self.fetcher.forget(url)
+            await self.fetcher.forget(url)
             raise DataIntegrityError(
                 f"{url} did not answer with JSON while loading {dataset} "
                 f"(it starts with {response.body[:40]!r}). Is base_url an OpenML server?",
                 dataset=dataset, url=url,
             ) from error
         if not isinstance(document, dict) or "error" in document:
-            self.fetcher.forget(url)
+            await self.fetcher.forget(url)
             raise OpenMLError(
                 f"OpenML answered {url} with an error while loading {dataset}: "
                 f"{_openml_error_text(response)}", dataset=dataset, url=url,

@@ -2,6 +2,8 @@
 
 A cache only ever receives complete files: the loader stages what it downloads and
 writes it here after the whole dataset was read and checked (see ``fetcher.Fetcher``).
+The methods are async because the browser's Cache Storage is; the disk and memory
+caches never suspend, so the synchronous API can still drive them without a loop.
 """
 
 from __future__ import annotations
@@ -12,35 +14,35 @@ from urllib.parse import urlsplit
 
 
 class Cache(Protocol):
-    def get(self, url: str) -> bytes | None: ...
-    def put(self, url: str, data: bytes) -> None: ...
-    def drop(self, url: str) -> None: ...
+    async def get(self, url: str) -> bytes | None: ...
+    async def put(self, url: str, data: bytes) -> None: ...
+    async def drop(self, url: str) -> None: ...
 
 
 class NoCache:
-    def get(self, url):
+    async def get(self, url):
         return None
 
-    def put(self, url, data):
+    async def put(self, url, data):
         pass
 
-    def drop(self, url):
+    async def drop(self, url):
         pass
 
 
 class MemoryCache:
-    """For interpreters with no disk worth keeping (Node) and for tests."""
+    """For interpreters with no disk worth keeping (Pyodide in Node) and for tests."""
 
     def __init__(self):
         self.entries: dict[str, bytes] = {}
 
-    def get(self, url):
+    async def get(self, url):
         return self.entries.get(url)
 
-    def put(self, url, data):
+    async def put(self, url, data):
         self.entries[url] = bytes(data)
 
-    def drop(self, url):
+    async def drop(self, url):
         self.entries.pop(url, None)
 
 

@@ -15,14 +15,14 @@ class DiskCache:
     def path(self, url: str) -> str:
         return os.path.join(self.root, *cache_key(url).split("/"))
 
-    def get(self, url):
+    async def get(self, url):
         try:
             with open(self.path(url), "rb") as f:
                 return f.read()
         except FileNotFoundError:
             return None
 
-    def put(self, url, data):
+    async def put(self, url, data):
         # Temp file in the same folder + os.replace: readers see the old entry or the
         # whole new one, never a half-written file, even if we die mid-write.
         path = self.path(url)
@@ -42,7 +42,7 @@ class DiskCache:
                 pass
             raise
 
-    def drop(self, url):
+    async def drop(self, url):
         try:
             os.unlink(self.path(url))
         except FileNotFoundError:

@@ -2,22 +2,29 @@
 
 An engine module has ``NAME``, ``works() -> bool`` (a real read of a tiny parquet
 file, cached: importable is not enough, polars' wasm build imports but cannot read
-parquet, pola-rs/polars#20876) and ``read(data, columns=None) -> Table``.
+parquet, pola-rs/polars#20876) and ``read(data, columns=None) -> Table``, or
+``read_async`` when decoding means awaiting JavaScript (the ``js`` engine).
 """
 
 from __future__ import annotations
 
 import importlib
+import sys
 from types import ModuleType
 
 from ..errors import EngineUnavailableError
+from ..transport import in_pyodide
 
-# "auto" tries them in this order, fastest first. benchmarks/engines.py on CPython 3.11
+# CPython's "auto" order, fastest first. benchmarks/engines.py on CPython 3.11
 # (2 cores; read + conversion to sklearn's frame, min of 3): adult size pyarrow 0.016 s,
 # fastparquet 0.023 s, polars 0.092 s (its nominal columns must be rebuilt from
 # strings); mnist size polars 0.82 s, pyarrow 0.86 s, fastparquet 2.9 s.
 AUTO_ORDER = ("pyarrow", "fastparquet", "polars")
-ENGINE_NAMES = ("auto", *AUTO_ORDER)
+# In Pyodide, loading a Python engine costs more than decoding most OpenML files
+# (pyarrow: 2.5-2.9 s before it reads a byte; hyparquet: Titanic in 0.06 s, see
+# ../shared notes): so an engine already imported, else the JS decoder, else load one.
+PYODIDE_LOADABLE = ("pyarrow", "fastparquet")
+ENGINE_NAMES = ("auto", *AUTO_ORDER, "js")
 
 
 def load_engine(name: str) -> ModuleType:
@@ -25,24 +32,65 @@ def load_engine(name: str) -> ModuleType:
 
 
 def available_engines() -> list[str]:
-    """The engines that can read parquet here, in "auto" order."""
-    return [name for name in AUTO_ORDER if load_engine(name).works()]
+    """The engines that can read parquet here now, in the order "auto" tries them."""
+    names = [*_already_imported(), "js", *AUTO_ORDER] if in_pyodide() else [*AUTO_ORDER, "js"]
+    return [name for name in dict.fromkeys(names) if load_engine(name).works()]
 
 
 def get_engine(name: str = "auto") -> ModuleType:
+    """An engine that works now, without loading anything (the synchronous choice)."""
     if name not in ENGINE_NAMES:
         raise ValueError(f"engine must be one of {ENGINE_NAMES}, got {name!r}")
-    candidates = AUTO_ORDER if name == "auto" else (name,)
+    candidates = available_engines() if name == "auto" else [name]
     for candidate in candidates:
         engine = load_engine(candidate)
         if engine.works():
             return engine
+    raise _unavailable(name)
+
+
+async def choose_engine(name: str = "auto") -> ModuleType:
+    """``get_engine``, but in Pyodide a missing Python engine is loaded (once) first."""
+    try:
+        return get_engine(name)
+    except EngineUnavailableError:
+        if not in_pyodide() or name not in ("auto", *PYODIDE_LOADABLE):
+            raise
+    for candidate in PYODIDE_LOADABLE if name == "auto" else (name,):
+        if await _load_pyodide_package(candidate):
+            return load_engine(candidate)
+    raise _unavailable(name)
+
+
+async def read(engine: ModuleType, data: bytes, columns: list[str] | None = None):
+    if hasattr(engine, "read_async"):
+        return await engine.read_async(data, columns)
+    return engine.read(data, columns)
+
+
+def _already_imported() -> list[str]:
+    return [name for name in AUTO_ORDER if name in sys.modules]
+
+
+async def _load_pyodide_package(name: str) -> bool:
+    import pyodide_js
+
+    try:
+        await pyodide_js.loadPackage(name)
+    except Exception:  # not in this Pyodide's lock, or its files cannot be fetched
+        return False
+    engine = load_engine(name)
+    engine.works.cache_clear()
+    return engine.works()
+
+
+def _unavailable(name: str) -> EngineUnavailableError:
     if name == "auto":
-        raise EngineUnavailableError(
+        return EngineUnavailableError(
             "no parquet engine works in this Python: install one of "
             "pyarrow, polars or fastparquet (pip install 'openml-lite[pyarrow]')."
         )
-    raise EngineUnavailableError(
+    return EngineUnavailableError(
         f"engine={name!r} cannot read parquet in this Python (not installed, or a build "
         "without a parquet reader). Use engine='auto' or install it."
     )

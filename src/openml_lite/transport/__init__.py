@@ -50,7 +50,9 @@ def default_transport(*, blocking: bool) -> Transport:
     suspending, so they can be driven without an event loop.
     """
     if in_pyodide():
-        raise NotImplementedError("the Pyodide transport is not implemented yet")
+        from .pyodide import FetchTransport, XHRTransport
+
+        return XHRTransport() if blocking else FetchTransport()
     from .native import UrllibTransport
 
     return UrllibTransport(blocking=blocking)

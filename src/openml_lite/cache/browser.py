@@ -1,0 +1,48 @@
+"""Caches inside Pyodide: the browser's Cache Storage (survives page reloads), else
+one in-memory cache per interpreter (Node has no Cache Storage)."""
+
+from __future__ import annotations
+
+from . import MemoryCache
+
+CACHE_NAME = "openml-lite"
+_memory = MemoryCache()  # one per interpreter, so repeated loads in a session hit it
+
+
+class CacheStorage:
+    """Entries keyed by URL in ``caches.open("openml-lite")``. Only whole, verified
+    files get here (the loader commits after a successful load)."""
+
+    async def _open(self):
+        from js import caches
+
+        return await caches.open(CACHE_NAME)
+
+    async def get(self, url):
+        match = await (await self._open()).match(url)
+        if not match:  # undefined when absent
+            return None
+        return (await match.arrayBuffer()).to_bytes()
+
+    async def put(self, url, data):
+        from js import Response, Uint8Array
+
+        body = Uint8Array.new(len(data))
+        body.assign(data)
+        await (await self._open()).put(url, Response.new(body))
+
+    async def drop(self, url):
+        await (await self._open()).delete(url)
+
+
+def has_cache_storage() -> bool:
+    import js
+
+    return hasattr(js, "caches") and bool(js.caches)
+
+
+def browser_cache(*, can_await_js: bool):
+    """Cache Storage where there is one and we may await it; else memory."""
+    if can_await_js and has_cache_storage():
+        return CacheStorage()
+    return _memory

@@ -1,0 +1,96 @@
+"""Pyodide transports: the browser's (or Node's) fetch, and synchronous XHR.
+
+- ``FetchTransport``: ``pyodide.http.pyfetch``; awaits a JS promise, so it serves
+  ``fetch_openml_async`` and the sync API where JSPI lets us block (``run_sync``).
+- ``XHRTransport``: synchronous XMLHttpRequest, for the sync API where JSPI is
+  missing: binary responses in Web Workers (JupyterLite's kernel runs in one), the
+  x-user-defined text trick on a page's main thread, where browsers refuse binary
+  synchronous XHR.
+"""
+
+from __future__ import annotations
+
+from . import ProgressCallback, Response, TransportError
+
+
+class FetchTransport:
+    async def get(self, url, *, headers=None, progress: ProgressCallback | None = None):
+        from pyodide.http import pyfetch
+
+        try:
+            answer = await pyfetch(url, headers=headers or {})
+            body = await answer.bytes()
+        except Exception as error:  # JsException/OSError: refused, CORS, offline
+            raise TransportError(
+                f"no answer from {url}: {error} (in a browser this also means the server "
+                "sent no CORS header)"
+            ) from error
+        if progress is not None:
+            progress(len(body), len(body))
+        headers = {name.lower(): value for name, value in answer.headers.items()}
+        return Response(url=url, status=answer.status, body=body, headers=headers)
+
+
+def in_worker() -> bool:
+    import js
+
+    return hasattr(js, "WorkerGlobalScope") and hasattr(js, "importScripts")
+
+
+def has_xhr() -> bool:
+    import js
+
+    return hasattr(js, "XMLHttpRequest")
+
+
+_BYTES_FROM_BINARY_STRING = """
+(text) => {
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) & 0xff;
+  return bytes;
+}
+"""
+
+
+class XHRTransport:
+    """Blocking GET; its coroutine never suspends, so the sync façade can drive it."""
+
+    async def get(self, url, *, headers=None, progress: ProgressCallback | None = None):
+        return self.get_blocking(url, headers=headers, progress=progress)
+
+    def get_blocking(self, url, *, headers=None, progress=None) -> Response:
+        from js import XMLHttpRequest
+        from pyodide.code import run_js
+
+        binary = in_worker()
+        request = XMLHttpRequest.new()
+        request.open("GET", url, False)
+        if binary:
+            request.responseType = "arraybuffer"
+        else:
+            request.overrideMimeType("text/plain; charset=x-user-defined")
+        for name, value in (headers or {}).items():
+            request.setRequestHeader(name, value)
+        try:
+            request.send(None)
+        except Exception as error:
+            raise TransportError(f"no answer from {url}: {error}") from error
+        if request.status == 0:  # network error, refused, or no CORS header
+            raise TransportError(f"no answer from {url} (refused, offline, or no CORS header)")
+        if binary:
+            body = request.response.to_bytes()
+        else:
+            body = run_js(_BYTES_FROM_BINARY_STRING)(request.responseText).to_bytes()
+        if progress is not None:
+            progress(len(body), len(body))
+        return Response(url=url, status=int(request.status), body=body,
+                        headers=_parse_headers(request.getAllResponseHeaders()))
+
+
+def _parse_headers(raw: str) -> dict[str, str]:
+    headers = {}
+    for line in raw.strip().splitlines():
+        name, _, value = line.partition(":")
+        if name:
+            headers[name.strip().lower()] = value.strip()
+    return headers
