@@ -125,7 +125,7 @@ def _why_not_parquet(description: Description, request: Request) -> str | None:
 async def _from_parquet(fetcher: Fetcher, description: Description, features: list[Feature],
                         selection: Selection, as_frame: bool, request: Request):
     try:
-        engine = await engines.choose_engine(request.engine)
+        engine = await engines.choose_engine(request.engine, sync_only=fetcher.blocking)
     except EngineUnavailableError as error:
         if request.engine != "auto":
             raise

@@ -89,7 +89,8 @@ def _nominal(column: Column, feature: Feature, description: Description) -> pd.C
         )
     # Keep the levels that occur, in sklearn's order; remap the codes in one pass.
     # `lookup` has one extra slot at the end so that code -1 (null) maps to -1.
-    used = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=len(values)))
+    # intp: bincount refuses int64 on 32-bit wasm
+    used = np.flatnonzero(np.bincount(codes[codes >= 0].astype(np.intp, copy=False), minlength=len(values)))
     order = sorted(used, key=lambda i: _arff_sort_key(values[i]))
     lookup = np.full(len(values) + 1, -1, dtype=np.int64)
     lookup[order] = np.arange(len(order))

@@ -31,30 +31,36 @@ def load_engine(name: str) -> ModuleType:
     return importlib.import_module(f"{__name__}.{name}_engine")
 
 
-def available_engines() -> list[str]:
-    """The engines that can read parquet here now, in the order "auto" tries them."""
+def available_engines(*, sync_only: bool = False) -> list[str]:
+    """The engines that can read parquet here now, in the order "auto" tries them.
+
+    ``sync_only``: leave out engines that must await JavaScript (the sync API in a
+    Pyodide without JSPI cannot wait for a promise).
+    """
     names = [*_already_imported(), "js", *AUTO_ORDER] if in_pyodide() else [*AUTO_ORDER, "js"]
-    return [name for name in dict.fromkeys(names) if load_engine(name).works()]
+    engines = [load_engine(name) for name in dict.fromkeys(names)]
+    return [e.NAME for e in engines if e.works() and not (sync_only and hasattr(e, "read_async"))]
 
 
-def get_engine(name: str = "auto") -> ModuleType:
-    """An engine that works now, without loading anything (the synchronous choice)."""
+def get_engine(name: str = "auto", *, sync_only: bool = False) -> ModuleType:
+    """An engine that works now, without loading anything."""
     if name not in ENGINE_NAMES:
         raise ValueError(f"engine must be one of {ENGINE_NAMES}, got {name!r}")
-    candidates = available_engines() if name == "auto" else [name]
+    candidates = available_engines(sync_only=sync_only) if name == "auto" else [name]
     for candidate in candidates:
         engine = load_engine(candidate)
-        if engine.works():
+        if engine.works() and not (sync_only and hasattr(engine, "read_async")):
             return engine
-    raise _unavailable(name)
+    raise _unavailable(name, sync_only)
 
 
-async def choose_engine(name: str = "auto") -> ModuleType:
-    """``get_engine``, but in Pyodide a missing Python engine is loaded (once) first."""
+async def choose_engine(name: str = "auto", *, sync_only: bool = False) -> ModuleType:
+    """``get_engine``, but in Pyodide a missing Python engine is loaded (once) first,
+    unless ``sync_only`` (loading a package means awaiting JavaScript)."""
     try:
-        return get_engine(name)
+        return get_engine(name, sync_only=sync_only)
     except EngineUnavailableError:
-        if not in_pyodide() or name not in ("auto", *PYODIDE_LOADABLE):
+        if sync_only or not in_pyodide() or name not in ("auto", *PYODIDE_LOADABLE):
             raise
     for candidate in PYODIDE_LOADABLE if name == "auto" else (name,):
         if await _load_pyodide_package(candidate):
@@ -84,7 +90,14 @@ async def _load_pyodide_package(name: str) -> bool:
     return engine.works()
 
 
-def _unavailable(name: str) -> EngineUnavailableError:
+def _unavailable(name: str, sync_only: bool = False) -> EngineUnavailableError:
+    if sync_only and in_pyodide():
+        return EngineUnavailableError(
+            f"engine={name!r}: fetch_openml() can block here only with a Python parquet "
+            "engine that is already loaded (this runtime cannot wait for JavaScript): "
+            "run `await pyodide_js.loadPackage('pyarrow')` first, or use "
+            "`await openml_lite.fetch_openml_async(...)`."
+        )
     if name == "auto":
         return EngineUnavailableError(
             "no parquet engine works in this Python: install one of "

@@ -52,10 +52,14 @@ async def _decoder():
 
 
 async def read_async(data: bytes, columns: list[str] | None = None) -> Table:
+    from js import Uint8Array
     from pyodide.ffi import to_js
 
     decoder = await _decoder()
-    array = to_js(memoryview(data))  # one copy into a JS Uint8Array
+    # One copy into JS-owned memory: a view of the wasm heap would be detached (or
+    # read stale) if the heap grows while the decoder awaits.
+    array = Uint8Array.new(len(data))
+    array.assign(data)
     try:
         result = await decoder.readParquetColumns(array, to_js(columns) if columns else None)
     except Exception as error:  # a JsException: the file cannot be decoded
