@@ -11,11 +11,8 @@ import os
 
 import pytest
 
-from openml_lite.mirror import MirrorServer, build_mirror, fixture_datasets
-
-DATASETS = fixture_datasets()
-DENSE = [d for d in DATASETS if d["has_parquet"]]
-SPARSE = [d for d in DATASETS if not d["has_parquet"]]
+from openml_lite.mirror import MirrorServer, build_mirror
+from support import MirrorLog
 
 
 @pytest.fixture(scope="session")
@@ -70,38 +67,6 @@ def sklearn_at_mirror(monkeypatch, mirror_url):
     return _openml.fetch_openml
 
 
-def recorded_features(data_id: int) -> list[dict]:
-    """The features JSON as sklearn recorded it (for choosing test arguments)."""
-    import gzip
-    import json
-    from pathlib import Path
-
-    import sklearn.datasets.tests.data.openml as recorded
-
-    root = Path(recorded.__file__).parent
-    path = next(root.glob(f"id_*/api-v1-jdf-{data_id}.json.gz"))
-    return json.loads(gzip.decompress(path.read_bytes()))["data_features"]["feature"]
-
-
-class MirrorLog:
-    """The mirror's request log, read over HTTP (works for a mirror started by .ci/run)."""
-
-    def __init__(self, url: str):
-        self.url = url
-
-    def reset(self) -> None:
-        import urllib.request
-
-        urllib.request.urlopen(urllib.request.Request(f"{self.url}/_mirror/reset", method="POST")).close()
-
-    def paths(self) -> list[str]:
-        import json
-        import urllib.request
-
-        with urllib.request.urlopen(f"{self.url}/_mirror/requests") as answer:
-            return [r["path"] for r in json.load(answer)]
-
-
 @pytest.fixture
 def mirror_log(mirror_url):
     log = MirrorLog(mirror_url)
@@ -109,26 +74,3 @@ def mirror_log(mirror_url):
     return log
 
 
-class RewritingTransport:
-    """Real HTTP to the mirror, with the answer for matching URLs changed by ``rewrite``
-    (a status to answer instead, or a function of the Response): how tests stand in
-    for a server that lacks a file or sends bad bytes until the fault mirror exists."""
-
-    def __init__(self, match: str, rewrite):
-        from openml_lite.transport.native import UrllibTransport
-
-        self.inner = UrllibTransport(blocking=True)
-        self.match = match
-        self.rewrite = rewrite
-        self.rewritten: list[str] = []
-
-    async def get(self, url, *, headers=None, progress=None):
-        import dataclasses
-
-        response = await self.inner.get(url, headers=headers, progress=progress)
-        if self.match not in url:
-            return response
-        self.rewritten.append(url)
-        if isinstance(self.rewrite, int):
-            return dataclasses.replace(response, status=self.rewrite, body=b"not here")
-        return self.rewrite(response)

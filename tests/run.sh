@@ -1,14 +1,24 @@
 #!/usr/bin/env bash
-# The whole test-suite from nothing: a venv with the pinned test dependencies, a local
-# OpenML mirror built from scikit-learn's recorded responses and served on 127.0.0.1,
-# then pytest (extra arguments go to pytest). Nothing here reaches the internet
-# except pip.
+# The whole test-suite from nothing: a venv with the pinned test dependencies, Chromium
+# (Debian packages, when missing and we are root), the offline Pyodide distribution and
+# the openml-lite wheel (build_wheels.sh), a local OpenML mirror built from
+# scikit-learn's recorded responses and served on 127.0.0.1, then pytest over all of it:
+# CPython tests, and Pyodide tests in node and headless Chromium. Extra arguments go to
+# pytest (e.g. --runtime=node to skip Chromium). Nothing reaches the internet but the
+# package registries.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 venv=${OPENML_LITE_VENV:-.venv}
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e ".[test]"
+
+if ! command -v chromedriver >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+PYTHON="$venv/bin/python" bash build_wheels.sh   # also bundles the JS decoder (npm ci)
+OPENML_LITE_PYTHON="$venv/bin/python" node --test tests/js/   # the JS decoder vs pyarrow
 
 mirror_dir=$(mktemp -d -t openml-lite-mirror-XXXX)
 server_log=$(mktemp -t openml-lite-mirror-log-XXXX)
@@ -27,4 +37,4 @@ url=$(sed -n 's/^serving .* at //p' "$server_log" | head -n 1)
 echo "local OpenML mirror: $url ($mirror_dir)"
 
 export OPENML_LITE_TEST_MIRROR="$url" OPENML_LITE_TEST_MIRROR_DIR="$mirror_dir"
-"$venv/bin/python" -m pytest "$@"
+"$venv/bin/python" -m pytest --dist-dir=web/pyodide --runtime=node,chrome "$@"

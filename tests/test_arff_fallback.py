@@ -10,7 +10,7 @@ import pytest
 
 import openml_lite
 from compare import assert_same
-from conftest import SPARSE, RewritingTransport
+from support import SPARSE, RewritingTransport
 from test_parity import _call, _assert_parity
 
 SPARSE_IDS = sorted({d["data_id"] for d in SPARSE})

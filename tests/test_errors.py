@@ -105,7 +105,7 @@ def test_server_that_does_not_answer(data_home):
 def test_corrupt_arff_is_rejected_and_not_cached(mirror_url, data_home):
     from dataclasses import replace
 
-    from conftest import RewritingTransport
+    from support import RewritingTransport
 
     flip = RewritingTransport("/data/v1/download/", lambda r: replace(r, body=r.body.replace(b"Iris", b"Irix", 1)))
     with warnings.catch_warnings():

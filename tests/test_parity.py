@@ -14,7 +14,7 @@ import sklearn
 
 import openml_lite
 from compare import assert_same
-from conftest import DENSE, recorded_features
+from support import DENSE, recorded_features
 
 PINNED = {"scikit-learn": ("1.9.1", sklearn.__version__), "pandas": ("2.3.3", pd.__version__)}
 ENGINES = ["pyarrow", "polars", "fastparquet"]

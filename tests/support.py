@@ -1,0 +1,70 @@
+"""Test helpers shared by the test modules (fixtures live in conftest.py).
+
+Kept out of conftest.py because tests/pyodide has a conftest.py of its own, and two
+modules both imported as "conftest" do not mix.
+"""
+
+from __future__ import annotations
+
+from openml_lite.mirror import fixture_datasets
+
+DATASETS = fixture_datasets()
+DENSE = [d for d in DATASETS if d["has_parquet"]]
+SPARSE = [d for d in DATASETS if not d["has_parquet"]]
+
+
+def recorded_features(data_id: int) -> list[dict]:
+    """The features JSON as sklearn recorded it (for choosing test arguments)."""
+    import gzip
+    import json
+    from pathlib import Path
+
+    import sklearn.datasets.tests.data.openml as recorded
+
+    root = Path(recorded.__file__).parent
+    path = next(root.glob(f"id_*/api-v1-jdf-{data_id}.json.gz"))
+    return json.loads(gzip.decompress(path.read_bytes()))["data_features"]["feature"]
+
+
+class MirrorLog:
+    """The mirror's request log, read over HTTP (works for a mirror started by .ci/run)."""
+
+    def __init__(self, url: str):
+        self.url = url
+
+    def reset(self) -> None:
+        import urllib.request
+
+        urllib.request.urlopen(urllib.request.Request(f"{self.url}/_mirror/reset", method="POST")).close()
+
+    def paths(self) -> list[str]:
+        import json
+        import urllib.request
+
+        with urllib.request.urlopen(f"{self.url}/_mirror/requests") as answer:
+            return [r["path"] for r in json.load(answer)]
+
+
+class RewritingTransport:
+    """Real HTTP to the mirror, with the answer for matching URLs changed by ``rewrite``
+    (a status to answer instead, or a function of the Response): how tests stand in
+    for a server that lacks a file or sends bad bytes until the fault mirror exists."""
+
+    def __init__(self, match: str, rewrite):
+        from openml_lite.transport.native import UrllibTransport
+
+        self.inner = UrllibTransport(blocking=True)
+        self.match = match
+        self.rewrite = rewrite
+        self.rewritten: list[str] = []
+
+    async def get(self, url, *, headers=None, progress=None):
+        import dataclasses
+
+        response = await self.inner.get(url, headers=headers, progress=progress)
+        if self.match not in url:
+            return response
+        self.rewritten.append(url)
+        if isinstance(self.rewrite, int):
+            return dataclasses.replace(response, status=self.rewrite, body=b"not here")
+        return self.rewrite(response)
