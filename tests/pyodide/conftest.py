@@ -120,6 +120,7 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         "pyodide_packages(*names): skip unless these Pyodide lock packages are in the dist dir",
     )
+    config.addinivalue_line("markers", "browser_only: not collected for the node runtime")
     if not plugin_active(config):
         return
     from pytest_pyodide import get_global_config
@@ -162,7 +163,7 @@ def _node_honours_driver_timeout() -> None:
 def _skip_reason(item: pytest.Item, dist: Path) -> str | None:
     if not has_pyodide(dist):
         return f"no Pyodide distribution in {dist}: {BUILD_HINT}"
-    runtime = getattr(item, "callspec", None) and item.callspec.params.get("runtime")
+    runtime = _runtime(item)
     if runtime == "node" and shutil.which("node") is None:
         return "node is not on PATH (needed for --runtime=node)"
     if runtime == "node" and node_jspi_flags() is None:
@@ -178,7 +179,19 @@ def _skip_reason(item: pytest.Item, dist: Path) -> str | None:
     return None
 
 
+def _runtime(item: pytest.Item) -> str | None:
+    callspec = getattr(item, "callspec", None)
+    return callspec.params.get("runtime") if callspec else None
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # @pytest.mark.browser_only: Web Workers, page XHR, Cache Storage do not exist in
+    # node: such tests are not collected for the node runtime at all.
+    not_for_node = [item for item in items
+                    if item.get_closest_marker("browser_only") and _runtime(item) == "node"]
+    if not_for_node:
+        config.hook.pytest_deselected(items=not_for_node)
+        items[:] = [item for item in items if item not in not_for_node]
     ours = [item for item in items if HERE in Path(item.path).resolve().parents]
     if not ours or not plugin_active(config):
         return

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.browser_only  # node has no Web Workers, page XHR or Cache Storage
+
 pytest.importorskip(
     "pytest_pyodide",
     reason="pytest-pyodide is not installed: pip install 'pytest<9' 'pytest-pyodide==0.59.*' selenium",
@@ -19,10 +21,6 @@ import openml_lite  # noqa: E402
 FINGERPRINT_SOURCE = (Path(__file__).parent / "fingerprint.py").read_text()
 exec(FINGERPRINT_SOURCE)  # defines fingerprint() here too  # noqa: S102
 
-
-def _browser_only(selenium):
-    if selenium.browser == "node":
-        pytest.skip("needs a browser (Web Workers, page XHR, Cache Storage); node has none")
 
 
 def _expected(mirror_url, **call):
@@ -76,7 +74,6 @@ def _call_source(mirror_url, call, **extra):
 
 @pytest.mark.driver_timeout(240)
 def test_sync_fetch_in_a_web_worker(selenium_standalone, mirror_url, pyodide_base_url, openml_lite_wheel_url):
-    _browser_only(selenium_standalone)
     by_id, by_name = {"data_id": 40945}, {"name": "iris", "version": 1}
     message = {
         "wheel": openml_lite_wheel_url,
@@ -111,7 +108,6 @@ def test_sync_fetch_in_a_web_worker(selenium_standalone, mirror_url, pyodide_bas
 @pytest.mark.driver_timeout(180)
 def test_sync_fetch_on_a_page_main_thread_without_jspi(selenium_openml_lite, mirror_url):
     """runPython (a sync entry point, so no JSPI): the x-user-defined XHR trick."""
-    _browser_only(selenium_openml_lite)
     selenium_openml_lite.run_js('await pyodide.loadPackage("pyarrow")')
     selenium_openml_lite.run(FINGERPRINT_SOURCE)
     got = selenium_openml_lite.run(
@@ -133,7 +129,6 @@ json.dumps({"rows": len(bunch.frame), "fingerprint": fingerprint(dict(bunch)),
 
 @pytest.mark.driver_timeout(240)
 def test_second_page_load_reads_the_browser_cache(selenium_standalone, mirror_url, mirror_log, openml_lite_wheel_url):
-    _browser_only(selenium_standalone)
     selenium = selenium_standalone
 
     def load_in_fresh_page():
