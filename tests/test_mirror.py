@@ -30,6 +30,7 @@ from openml_lite.mirror import (  # noqa: E402
     MirrorServer, build_mirror, fixture_datasets, parquet_path_for)
 from openml_lite.mirror.__main__ import main  # noqa: E402
 from openml_lite.mirror.build import decode_fixture_name, default_fixtures_dir  # noqa: E402
+from openml_lite.mirror.server import OPENML_ORIGINS  # noqa: E402
 
 FIXTURES = default_fixtures_dir()
 RECORDS = fixture_datasets()
@@ -39,13 +40,6 @@ SPARSE = [r["data_id"] for r in RECORDS if r["format"].lower() == "sparse_arff"]
 # Datasets whose recorded ARFF sklearn cut down: their features JSON still counts
 # the missing values of the full dataset.
 CUT_DOWN = {1, 2, 1119, 1590, 40966, 42074}
-OPENML_ORIGINS = (
-    "https://www.openml.org",
-    "https://api.openml.org",
-    "https://data.openml.org",
-    "http://openml1.win.tue.nl",
-    "https://openml1.win.tue.nl",
-)
 FIXTURE_NAMES = sorted(p.name for p in FIXTURES.glob("id_*/*.gz"))
 
 

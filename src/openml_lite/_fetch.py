@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import logging
 import os
-import time
 import warnings
 from dataclasses import dataclass
 
-from . import arff, convert, engines
+from . import arff, convert, engines, progress
 from .bunch import make_bunch
 from .cache import Cache, NoCache, default_data_home
 from .errors import ArffFallbackWarning, DownloadError, EngineUnavailableError, InactiveDatasetWarning
 from .fetcher import Fetcher
 from .openml import Description, Feature, OpenMLClient
+from .report import LoadReport, publish
 from .selection import Selection, select_columns
 from .transport import Transport, in_pyodide
 
@@ -40,6 +40,7 @@ class Request:
     parser: str
     read_csv_kwargs: dict | None
     engine: str
+    progress: object = "auto"  # "auto", True, False, or a callable(received, total)
 
 
 def make_cache(data_home, cache: bool, *, can_await_js: bool = True) -> Cache:
@@ -56,7 +57,8 @@ def make_cache(data_home, cache: bool, *, can_await_js: bool = True) -> Cache:
 
 async def load(request: Request, fetcher: Fetcher, base_url: str | None):
     client = OpenMLClient(fetcher, base_url)
-    started = time.perf_counter()
+    report = LoadReport()
+    report.start()
     data_id = request.data_id
     if request.name is not None:
         data_id = await client.find_by_name(request.name.lower(), request.version)
@@ -77,12 +79,14 @@ async def load(request: Request, fetcher: Fetcher, base_url: str | None):
         )
     features = await client.features(description)
     selection = select_columns(description, features, request.target_column, as_frame=as_frame)
+    report.dataset, report.data_id = description.label, description.id
+    report.mark("metadata")
 
     why_arff = _why_not_parquet(description, request)
-    parts, engine_name = None, "arff"
+    parts = None
     if why_arff is None:
         try:
-            parts, engine_name = await _from_parquet(fetcher, description, features, selection, as_frame, request)
+            parts = await _from_parquet(fetcher, description, features, selection, as_frame, request, report)
         except _ParquetUnavailable as reason:
             why_arff = str(reason)
     if parts is None:
@@ -91,11 +95,12 @@ async def load(request: Request, fetcher: Fetcher, base_url: str | None):
             "(the slow path; same result as sklearn).", ArffFallbackWarning, stacklevel=4,
         )
         qualities = {} if sparse else await client.qualities(description)
-        parts = await _from_arff(fetcher, description, features, selection, as_frame, request, qualities)
+        parts = await _from_arff(fetcher, description, features, selection, as_frame, request, qualities, report)
 
     await fetcher.commit()  # only now: nothing of a failed load reaches the cache
-    log.info("loaded %s with %s in %.3f s", description.label, engine_name,
-             time.perf_counter() - started)
+    report.finish()
+    publish(report)
+    log.info("loaded %s with %s in %.3f s", description.label, report.engine, report.seconds["total"])
     if request.return_X_y:
         return parts["data"], parts["target"]
     details = dict(description.raw)
@@ -122,8 +127,19 @@ def _why_not_parquet(description: Description, request: Request) -> str | None:
     return None
 
 
+async def _data_file(fetcher: Fetcher, url: str, description: Description, request: Request,
+                     report: LoadReport, source: str):
+    """Download a data file (with progress) and book it in the report."""
+    bar = progress.resolve(request.progress)
+    response = await fetcher.get(url, dataset=description.label, progress=bar(url) if bar else None)
+    report.source, report.data_url, report.data_bytes = source, url, len(response.body)
+    report.from_cache = fetcher.log[-1] == f"cache {url}"
+    report.mark("download")
+    return response
+
+
 async def _from_parquet(fetcher: Fetcher, description: Description, features: list[Feature],
-                        selection: Selection, as_frame: bool, request: Request):
+                        selection: Selection, as_frame: bool, request: Request, report: LoadReport):
     try:
         engine = await engines.choose_engine(request.engine, sync_only=fetcher.blocking)
     except EngineUnavailableError as error:
@@ -132,7 +148,7 @@ async def _from_parquet(fetcher: Fetcher, description: Description, features: li
         raise _ParquetUnavailable(str(error)) from error
     url = description.parquet_url
     try:
-        response = await fetcher.get(url, dataset=description.label)
+        response = await _data_file(fetcher, url, description, request, report, "parquet")
     except DownloadError as error:
         raise _ParquetUnavailable(f"its parquet file could not be downloaded ({error})") from error
     if response.status in _PARQUET_MISSING:
@@ -146,13 +162,18 @@ async def _from_parquet(fetcher: Fetcher, description: Description, features: li
         warnings.warn("read_csv_kwargs only applies to the ARFF path; ignored for parquet.",
                       UserWarning, stacklevel=5)
     table = await engines.read(engine, response.body)
-    return convert.make_bunch(table, description, features, selection, as_frame=as_frame), engine.NAME
+    report.engine = engine.NAME
+    report.mark("decode")
+    parts = convert.make_bunch(table, description, features, selection, as_frame=as_frame)
+    report.mark("convert")
+    return parts
 
 
 async def _from_arff(fetcher: Fetcher, description: Description, features: list[Feature],
-                     selection: Selection, as_frame: bool, request: Request, qualities: dict):
+                     selection: Selection, as_frame: bool, request: Request, qualities: dict,
+                     report: LoadReport):
     url = description.get("url")
-    response = await fetcher.get(url, dataset=description.label)
+    response = await _data_file(fetcher, url, description, request, report, "arff")
     if not response.ok:
         raise DownloadError(
             f"{url} answered HTTP {response.status} for the ARFF file of {description.label}.",
@@ -166,10 +187,13 @@ async def _from_arff(fetcher: Fetcher, description: Description, features: list[
     shape = None  # only liac-arff on dense data uses it; -1 = unknown, as in sklearn
     if not description.is_sparse:
         shape = (int(float(qualities.get("NumberOfInstances", -1))), len(features))
-    return arff.parse_arff(
+    parts = arff.parse_arff(
         response.body, description, features, selection, as_frame=as_frame,
         parser=request.parser, shape=shape, read_csv_kwargs=request.read_csv_kwargs,
     )
+    report.engine = "arff"
+    report.mark("decode")
+    return parts
 
 
 def _warn_about_status(description: Description) -> None:

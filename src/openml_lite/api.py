@@ -28,6 +28,7 @@ def fetch_openml(
     read_csv_kwargs: dict | None = None,
     engine: str = "auto",
     base_url: str | None = None,
+    progress="auto",
     transport: Transport | None = None,
 ):
     """Load an OpenML dataset: ``sklearn.datasets.fetch_openml``, read from parquet.
@@ -40,6 +41,10 @@ def fetch_openml(
     base_url : str, optional
         OpenML server root (default ``$OPENML_LITE_BASE_URL`` or https://www.openml.org),
         e.g. a local mirror (``python -m openml_lite.mirror serve``).
+    progress : "auto", bool or callable(received, total)
+        A progress bar for data files over 1 MB: "auto" shows it in terminals and
+        notebooks (not under pytest, not with ``OPENML_LITE_PROGRESS=0``); a callable
+        gets every update instead.
     transport : optional
         How bytes are fetched (tests and special environments); default: urllib on
         CPython, the browser's fetch in Pyodide.
@@ -97,6 +102,7 @@ async def fetch_openml_async(
     read_csv_kwargs: dict | None = None,
     engine: str = "auto",
     base_url: str | None = None,
+    progress="auto",
     transport: Transport | None = None,
 ):
     """``fetch_openml`` for ``await``: the natural form in the browser."""
@@ -107,7 +113,7 @@ async def fetch_openml_async(
 
 
 def _request(*, name, version, data_id, data_home, target_column, cache, return_X_y, as_frame,
-             n_retries, delay, parser, read_csv_kwargs, engine, base_url, transport) -> Request:
+             n_retries, delay, parser, read_csv_kwargs, engine, base_url, progress, transport) -> Request:
     """sklearn's argument checks (same exception types), plus ours."""
     _check(name is None or isinstance(name, str), "name", "a str or None", name)
     _check(version == "active" or _int_at_least(version, 1), "version",
@@ -124,6 +130,8 @@ def _request(*, name, version, data_id, data_home, target_column, cache, return_
     _check(parser in ("auto", "pandas", "liac-arff"), "parser",
            "a str among {'auto', 'liac-arff', 'pandas'}", parser)
     _check(engine in engines.ENGINE_NAMES, "engine", f"a str among {set(engines.ENGINE_NAMES)}", engine)
+    _check(progress in ("auto", True, False) or callable(progress), "progress",
+           "'auto', a bool or a callable", progress)
     if name is not None and data_id is not None:
         raise ValueError(
             f"Dataset data_id={data_id} and name={name.lower()} passed, but you can only "
@@ -138,7 +146,7 @@ def _request(*, name, version, data_id, data_home, target_column, cache, return_
         )
     return Request(name=name, version=version, data_id=data_id, target_column=target_column,
                    return_X_y=return_X_y, as_frame=as_frame, parser=parser,
-                   read_csv_kwargs=read_csv_kwargs, engine=engine)
+                   read_csv_kwargs=read_csv_kwargs, engine=engine, progress=progress)
 
 
 def _int_at_least(value, low: int) -> bool:

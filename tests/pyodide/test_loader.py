@@ -105,3 +105,16 @@ async def test_fastparquet_engine_in_pyodide(selenium_openml_lite, mirror_url):
 
     bunch = await openml_lite.fetch_openml_async(data_id=61, base_url=mirror_url, engine="fastparquet")
     assert bunch.frame.shape == (150, 5)
+
+
+@run_in_pyodide
+async def test_progress_while_fetching_in_pyodide(selenium_openml_lite, mirror_url):
+    import openml_lite
+
+    seen = []
+    await openml_lite.fetch_openml_async(data_id=40945, base_url=mirror_url, cache=False,
+                                         progress=lambda received, total: seen.append((received, total)))
+    size = openml_lite.last_load_report().data_bytes
+    assert seen[-1] == (size, size)
+    assert all(received <= size for received, _ in seen)
+    assert openml_lite.last_load_report().engine in ("js", "pyarrow")

@@ -19,16 +19,36 @@ class FetchTransport:
 
         try:
             answer = await pyfetch(url, headers=headers or {})
-            body = await answer.bytes()
+            headers = {name.lower(): value for name, value in answer.headers.items()}
+            if progress is None:
+                body = await answer.bytes()
+            else:
+                body = await _read_with_progress(answer, headers, progress)
         except Exception as error:  # JsException/OSError: refused, CORS, offline
             raise TransportError(
                 f"no answer from {url}: {error} (in a browser this also means the server "
                 "sent no CORS header)"
             ) from error
-        if progress is not None:
-            progress(len(body), len(body))
-        headers = {name.lower(): value for name, value in answer.headers.items()}
         return Response(url=url, status=answer.status, body=body, headers=headers)
+
+
+async def _read_with_progress(answer, headers: dict, progress: ProgressCallback) -> bytes:
+    """Read the body chunk by chunk (a ReadableStream), reporting as it arrives.
+    Content-Length is the size on the wire: with Content-Encoding it is no total."""
+    length = headers.get("content-length", "")
+    total = int(length) if length.isdigit() and "content-encoding" not in headers else None
+    reader = answer.js_response.body.getReader()
+    chunks, received = [], 0
+    while True:
+        chunk = await reader.read()
+        if chunk.done:
+            break
+        data = chunk.value.to_bytes()
+        chunks.append(data)
+        received += len(data)
+        progress(received, total)
+    progress(received, received)
+    return b"".join(chunks)
 
 
 def in_worker() -> bool:
