@@ -146,6 +146,8 @@ async def _from_parquet(fetcher: Fetcher, description: Description, features: li
         if request.engine != "auto":
             raise
         raise _ParquetUnavailable(str(error)) from error
+    report.engine = engine.NAME
+    report.mark("engine")  # in Pyodide this may include loading the engine's package
     url = description.parquet_url
     try:
         response = await _data_file(fetcher, url, description, request, report, "parquet")
@@ -162,7 +164,6 @@ async def _from_parquet(fetcher: Fetcher, description: Description, features: li
         warnings.warn("read_csv_kwargs only applies to the ARFF path; ignored for parquet.",
                       UserWarning, stacklevel=5)
     table = await engines.read(engine, response.body)
-    report.engine = engine.NAME
     report.mark("decode")
     parts = convert.make_bunch(table, description, features, selection, as_frame=as_frame)
     report.mark("convert")

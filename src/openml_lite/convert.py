@@ -6,9 +6,10 @@ by tests/test_parity.py) turn one into the other:
 
 - nominal: unordered Categorical of the values that occur, sorted as the ARFF text
   sorts them (single-quoted tokens keep their quote while sorting, as in sklearn);
-- numeric: int64 when every value is a whole number and there is no missing value
-  (OpenML stores such columns as uint8 when they fit, else as double; sklearn's
-  read_csv sees ARFF text like "77516" and infers int64), else float64 (NaN);
+- numeric: int64 for integer columns and for double columns of whole numbers beyond
+  0..255 with nothing missing (OpenML stores whole 0..255 columns as uint8, others as
+  double; sklearn's read_csv sees ARFF text like "77516" and infers int64), else
+  float64 (NaN);
   OpenML "integer" features: pandas' nullable Int64, as sklearn asks read_csv for;
 - string and date: object, NaN for missing.
 """
@@ -109,23 +110,27 @@ def _numeric(column: Column, feature: Feature, description: Description):
         )
     if feature.data_type == "integer":
         return pd.array(column, dtype="Int64")  # sklearn asks read_csv for Int64 here
-    if column.dtype.kind in "iu" or _whole_numbers(column, feature):
+    if column.dtype.kind in "iu" or _whole_numbers(column):
         return column.astype(np.int64, copy=False)
     return column.astype(np.float64, copy=False)
 
 
-def _whole_numbers(column: np.ndarray, feature: Feature) -> bool:
+def _whole_numbers(column: np.ndarray) -> bool:
     """A double column that sklearn's read_csv would have typed int64.
 
-    The features list's missing-value count is consulted too: a column OpenML counts
-    missing values in is float in sklearn, even where the rows at hand have none.
-    Unknowable from parquet: an ARFF that writes whole numbers as "5.0" (then sklearn
-    gives float64); README, "Parity", lists this."""
-    if feature.n_missing or len(column) == 0:
+    OpenML writes whole numbers in 0..255 with nothing missing as uint8 (openml-python's
+    rule), so a double column got its type for a reason: missing values (in the full
+    dataset), fractions, or values outside 0..255. Only the last, with no NaN here, is
+    ARFF text like "77516" that sklearn reads as int64. (Whole numbers written "5.0" in
+    the ARFF would be float64 in sklearn: unknowable from parquet; README, "Parity".)
+    """
+    if len(column) == 0:
         return False
     with np.errstate(invalid="ignore"):
-        whole = np.isfinite(column).all() and (np.abs(column) < 2**53).all() and (np.floor(column) == column).all()
-    return bool(whole)
+        if not (np.isfinite(column).all() and (np.floor(column) == column).all()):
+            return False
+    low, high = column.min(), column.max()
+    return bool((low < 0 or high > 255) and -(2**53) < low and high < 2**53)
 
 
 def _strings(column: Column) -> np.ndarray:

@@ -43,6 +43,8 @@ class Fetcher:
             cached = self.staged.get(url) or await self.cache.get(url)
             if cached is not None:
                 self.log.append(f"cache {url}")
+                if progress is not None:  # callers see every load complete, cached or not
+                    progress(len(cached), len(cached))
                 return Response(url=url, status=200, body=cached)
         attempt, status = 0, None
         while True:

@@ -15,6 +15,7 @@ _originals: dict | None = None
 
 def patch_sklearn() -> None:
     global _originals
+    _ensure_sklearn()
     import sklearn.datasets
     import sklearn.datasets._openml
 
@@ -41,3 +42,25 @@ def unpatch_sklearn() -> None:
 
 def is_patched() -> bool:
     return _originals is not None
+
+
+def _ensure_sklearn() -> None:
+    """In a fresh Pyodide kernel scikit-learn is not loaded until a cell imports it
+    (kernels only load packages named in the cell's own text): load it ourselves."""
+    try:
+        import sklearn  # noqa: F401
+        return
+    except ModuleNotFoundError:
+        from .transport import in_pyodide
+
+        if not in_pyodide():
+            raise ModuleNotFoundError("patch_sklearn() needs scikit-learn: pip install scikit-learn") from None
+    import pyodide_js
+    from pyodide.ffi import can_run_sync, run_sync
+
+    if not can_run_sync():
+        raise ModuleNotFoundError(
+            "patch_sklearn() needs scikit-learn, which is not loaded, and this runtime cannot "
+            "load it synchronously: `import sklearn` (or `%pip install scikit-learn`) first."
+        )
+    run_sync(pyodide_js.loadPackage("scikit-learn"))

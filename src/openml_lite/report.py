@@ -16,7 +16,7 @@ class LoadReport:
     data_url: str = ""
     data_bytes: int = 0
     from_cache: bool = False
-    seconds: dict[str, float] = field(default_factory=dict)  # metadata, download, decode, convert, total
+    seconds: dict[str, float] = field(default_factory=dict)  # metadata, engine, download, decode, convert, total
     _marks: list = field(default_factory=list, repr=False)
 
     def start(self) -> None:

@@ -47,7 +47,8 @@ async def _read_with_progress(answer, headers: dict, progress: ProgressCallback)
         chunks.append(data)
         received += len(data)
         progress(received, total)
-    progress(received, received)
+    if total != received:  # unknown or wrong size: still end on "complete"
+        progress(received, received)
     return b"".join(chunks)
 
 

@@ -1,0 +1,547 @@
+// The demo page (index.html): boot Pyodide, load a dataset with loadOpenML, show it, and
+// fit a scikit-learn model on it in the browser.
+//
+// Configuration, first found wins:
+//   1. query parameters: ?openml=URL ?pyodide=URL ?wheel=URL ?dataset=ID_OR_NAME &version=N
+//   2. /config.json, written by `python -m openml_lite.serve`: {openmlUrl, mirror,
+//      pyodideUrl, wheelUrl, datasets: [{id, name, version, rows, status, format, byName}]}
+//   3. defaults: https://www.openml.org, ./web/pyodide/, "openml-lite" from PyPI.
+// Everything the page shows (status, errors, results) is in the page; the console only
+// gets Pyodide's own messages.
+
+import { getPyodide, loadOpenML } from "./openml-lite.js";
+
+const $ = (id) => document.getElementById(id);
+
+// Offered when no configuration lists datasets (the real OpenML).
+const WELL_KNOWN = [
+  { id: 61, name: "iris", version: 1 },
+  { id: 40945, name: "Titanic", version: 1 },
+  { id: 31, name: "credit-g", version: 1 },
+  { id: 42585, name: "penguins", version: 1 },
+  { id: 1590, name: "adult", version: 2 },
+  { id: 561, name: "cpu", version: 1 },
+  { id: 42165, name: "house_prices", version: 1 },
+  { id: 554, name: "mnist_784", version: 1 },
+];
+
+const ENGINE_LABELS = {
+  js: "hyparquet (the JavaScript parquet decoder shipped in the wheel)",
+  pyarrow: "pyarrow",
+  fastparquet: "fastparquet",
+  polars: "polars",
+  arff: "scikit-learn's ARFF parser (no parquet for this dataset)",
+};
+
+const state = { config: null, pyodide: null, bunch: null, result: null, busy: false };
+
+// ---------------------------------------------------------------- formatting helpers
+function formatBytes(n) {
+  if (n === null || n === undefined) return "?";
+  if (n < 1000) return `${n} B`;
+  if (n < 1e6) return `${(n / 1e3).toFixed(1)} kB`;
+  if (n < 1e9) return `${(n / 1e6).toFixed(1)} MB`;
+  return `${(n / 1e9).toFixed(2)} GB`;
+}
+
+function formatSeconds(s) {
+  if (s === undefined || s === null) return "–";
+  return s < 1 ? `${(s * 1000).toFixed(s < 0.01 ? 1 : 0)} ms` : `${s.toFixed(2)} s`;
+}
+
+function formatCell(value, dtype = "") {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "number") {
+    if (Number.isInteger(value)) return dtype.startsWith("float") ? value.toFixed(1) : String(value);
+    return String(Number(value.toPrecision(8)));
+  }
+  return String(value);
+}
+
+function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (key === "class") node.className = value;
+    else if (key === "text") node.textContent = value;
+    else node.setAttribute(key, value);
+  }
+  for (const child of children) node.append(child);
+  return node;
+}
+
+function setStatus(text, { busy = false } = {}) {
+  const status = $("status");
+  status.textContent = text;
+  status.classList.toggle("busy", busy);
+}
+
+function showError(message, title = "Could not load the dataset") {
+  $("error-title").textContent = title;
+  $("error-message").textContent = message;
+  $("error").hidden = false;
+}
+
+function clearError() {
+  $("error").hidden = true;
+  $("error-message").textContent = "";
+}
+
+const nextPaint = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+
+// ---------------------------------------------------------------- configuration
+async function readConfig() {
+  const params = new URLSearchParams(location.search);
+  let served = {};
+  try {
+    const answer = await fetch("config.json", { cache: "no-store" });
+    if (answer.ok) served = await answer.json();
+  } catch {
+    // a plain static server has no config.json: defaults below
+  }
+  const openmlUrl = params.get("openml") || served.openmlUrl || "https://www.openml.org";
+  const sameServer = !params.get("openml") || params.get("openml") === served.openmlUrl;
+  return {
+    openmlUrl: openmlUrl.replace(/\/+$/, ""),
+    mirror: Boolean(served.mirror && sameServer),
+    pyodideUrl: params.get("pyodide") || served.pyodideUrl || "web/pyodide/",
+    wheelUrl: params.get("wheel") || served.wheelUrl || "openml-lite",
+    datasets: (sameServer && served.datasets) || WELL_KNOWN,
+    dataset: params.get("dataset"),
+    version: params.get("version"),
+  };
+}
+
+function showKnownDatasets(config) {
+  const list = $("known");
+  const names = $("dataset-names");
+  $("known-where").textContent = config.mirror ? "(on the local mirror)" : "(on OpenML)";
+  for (const d of config.datasets) {
+    const label = `${d.name} (${d.id})`;
+    const button = el("button", { type: "button", class: "chip", "data-id": String(d.id) }, label);
+    const notes = [];
+    if (d.rows) notes.push(`${d.rows} rows`);
+    if (d.status && d.status !== "active") notes.push(d.status);
+    if (d.format && /sparse/i.test(d.format)) notes.push("sparse");
+    if (notes.length) button.append(el("span", { class: "chip-note" }, notes.join(", ")));
+    button.title = `Load ${d.name}, data id ${d.id}, version ${d.version}`;
+    button.addEventListener("click", () => {
+      $("dataset").value = String(d.id);
+      $("version").value = "";
+      syncVersionField();
+      loadDataset();
+    });
+    list.append(el("li", {}, button));
+    names.append(el("option", { value: String(d.id), label }));
+  }
+  // names to type: those the server can look up (a mirror only has some lookups recorded)
+  const seen = new Set();
+  for (const d of config.datasets) {
+    const key = d.name.toLowerCase();
+    if (d.byName !== false && !seen.has(key)) names.append(el("option", { value: key }));
+    seen.add(key);
+  }
+}
+
+// A version only goes with a name (fetch_openml refuses data_id + version).
+function syncVersionField() {
+  const isId = /^\s*\d+\s*$/.test($("dataset").value);
+  $("version").disabled = isId;
+  if (isId) $("version").value = "";
+}
+
+// ---------------------------------------------------------------- boot
+async function boot() {
+  const config = (state.config = await readConfig());
+  showKnownDatasets(config);
+  $("server").textContent = config.mirror
+    ? `Datasets come from a local OpenML mirror at ${config.openmlUrl} (scikit-learn's recorded datasets).`
+    : `Datasets come from ${config.openmlUrl}.`;
+  setStatus("Starting Python (Pyodide)…", { busy: true });
+  const started = performance.now();
+  try {
+    state.pyodide = await getPyodide({
+      indexURL: config.pyodideUrl,
+      wheelURL: config.wheelUrl,
+      onStatus: (stage, text) => setStatus(text, { busy: true }),
+    });
+  } catch (error) {
+    setStatus("Python could not be started.");
+    showError(`${error.message}. Serve this page with \`python -m openml_lite.serve\` ` +
+      "(after `bash build_wheels.sh`), or pass ?pyodide=URL.", "Could not start Python");
+    return false;
+  }
+  const version = state.pyodide.runPython("import openml_lite; openml_lite.__version__");
+  $("versions").textContent = `openml-lite ${version} · Pyodide ${state.pyodide.version} · ` +
+    `started in ${formatSeconds((performance.now() - started) / 1000)}`;
+  setStatus("Ready. Pick a dataset.");
+  document.body.dataset.ready = "true";
+  return true;
+}
+
+// ---------------------------------------------------------------- loading
+function resetProgress() {
+  const bar = $("progress");
+  bar.max = 1;
+  bar.value = 0;
+  bar.removeAttribute("data-received");
+  bar.removeAttribute("data-total");
+  $("progress-text").textContent = "Waiting for the data file…";
+  $("download").hidden = false;
+}
+
+function showProgress(received, total) {
+  const bar = $("progress");
+  bar.dataset.received = String(received);
+  if (total) {
+    bar.dataset.total = String(total);
+    bar.max = total;
+    bar.value = Math.min(received, total);
+    const percent = Math.floor((100 * Math.min(received, total)) / total);
+    $("progress-text").textContent = `${formatBytes(received)} of ${formatBytes(total)} (${percent} %)`;
+  } else {
+    bar.removeAttribute("value"); // indeterminate: the server did not say how big
+    $("progress-text").textContent = `${formatBytes(received)} so far`;
+  }
+}
+
+async function loadDataset() {
+  if (state.busy) return;
+  const what = $("dataset").value.trim();
+  if (!what) {
+    showError("Type a dataset id (e.g. 40945) or a name (e.g. iris), or pick a known one.");
+    $("dataset").focus();
+    return;
+  }
+  state.busy = true;
+  $("load").disabled = true;
+  clearError();
+  $("result").hidden = true;
+  $("model").hidden = true;
+  document.body.dataset.loaded = "false";
+  if (state.bunch) {
+    state.bunch.destroy();
+    state.bunch = null;
+  }
+  resetProgress();
+  try {
+    if (!state.pyodide && !(await bootFinished)) throw new Error("Python is not running (see above).");
+    const result = await loadOpenML(what, {
+      pyodide: state.pyodide,
+      version: $("version").value || undefined,
+      engine: $("engine").value,
+      baseUrl: state.config.openmlUrl,
+      returnBunch: true,
+      onStatus: (stage, text) => setStatus(text, { busy: stage !== "done" }),
+      onProgress: showProgress,
+    });
+    state.bunch = result.bunch;
+    delete result.bunch;
+    state.result = result;
+    showResult(result);
+    setStatus(`Loaded ${result.name} (id ${result.id}) in ${formatSeconds(result.wallSeconds)}.`);
+    document.body.dataset.loaded = "true";
+  } catch (error) {
+    $("download").hidden = true;
+    setStatus("Loading failed.");
+    showError(error.message, `Could not load “${what}”`);
+  } finally {
+    state.busy = false;
+    $("load").disabled = false;
+  }
+}
+
+// ---------------------------------------------------------------- showing a dataset
+function showResult(r) {
+  const report = r.report ?? {};
+  $("result-heading").textContent = `${r.name} (id ${r.id}, version ${r.version})`;
+  $("openml-link").href = r.url || `https://www.openml.org/d/${r.id}`;
+  $("fact-shape").textContent = `${r.shape[0].toLocaleString("en")} rows × ${r.shape[1]} columns`;
+  $("fact-target").textContent = r.targetNames.length ? r.targetNames.join(", ") : "none (no default target)";
+  $("fact-engine").textContent = ENGINE_LABELS[report.engine] ?? report.engine ?? "?";
+  $("fact-engine").dataset.engine = report.engine ?? "";
+  $("fact-source").textContent = `${report.source ?? "?"}, ${formatBytes(report.dataBytes)}` +
+    (report.fromCache ? " (from the browser cache)" : " (downloaded)");
+
+  // the download bar: a cached file never streamed, so fill it from the report
+  if (report.fromCache) {
+    const bar = $("progress");
+    bar.max = 1;
+    bar.value = 1;
+    bar.dataset.received = bar.dataset.total = String(report.dataBytes);
+    $("progress-text").textContent = `${formatBytes(report.dataBytes)} from the browser cache (nothing downloaded)`;
+  }
+
+  const warnings = r.warnings ?? [];
+  $("warnings").hidden = warnings.length === 0;
+  $("warning-list").replaceChildren(...warnings.map((w) => el("li", {}, el("strong", {}, `${w.category}: `), w.message)));
+
+  showTimings(report.seconds ?? {});
+  showPreview(r);
+  showColumns(r);
+  $("description").textContent = r.description || "(none)";
+  $("result").hidden = false;
+  showModelPlan(r);
+}
+
+const STEPS = [
+  ["metadata", "Metadata (OpenML JSON API)"],
+  ["engine", "Engine (pick, or load its package)"],
+  ["download", "Download"],
+  ["decode", "Decode (parquet reader)"],
+  ["convert", "Convert (to sklearn's Bunch)"],
+];
+
+function showTimings(seconds) {
+  const total = seconds.total || STEPS.reduce((sum, [key]) => sum + (seconds[key] || 0), 0) || 1;
+  const bar = $("timing-bar");
+  bar.replaceChildren();
+  const rows = [];
+  for (const [key, label] of STEPS) {
+    const value = seconds[key];
+    if (value === undefined) continue;
+    const share = Math.max(0.5, (100 * value) / total);
+    bar.append(el("span", { class: `seg seg-${key}`, style: `flex-basis:${share}%`, title: `${label}: ${formatSeconds(value)}` }));
+    rows.push(el("tr", { "data-step": key },
+      el("th", { scope: "row" }, el("span", { class: `swatch seg-${key}` }), label),
+      el("td", {}, formatSeconds(value))));
+  }
+  rows.push(el("tr", { class: "total", "data-step": "total" },
+    el("th", { scope: "row" }, "Total (in Python)"), el("td", {}, formatSeconds(seconds.total))));
+  $("timing-rows").replaceChildren(...rows);
+}
+
+function showPreview(r) {
+  const { columns, rows, totalRows } = r.preview;
+  const targets = new Set(r.targetNames);
+  const dtypes = Object.fromEntries(r.columns.map((c) => [c.name, c.dtype]));
+  const table = $("preview");
+  const caption = el("caption", {}, `First ${rows.length} of ${totalRows.toLocaleString("en")} rows` +
+    (targets.size ? " (target column highlighted)" : ""));
+  const head = el("thead", {}, el("tr", {}, el("th", { scope: "col", class: "index" }, "#"),
+    ...columns.map((c) => el("th", { scope: "col", class: targets.has(c) ? "target" : "" }, c))));
+  const body = el("tbody");
+  rows.forEach((row, i) => {
+    body.append(el("tr", {}, el("th", { scope: "row", class: "index" }, String(i)),
+      ...row.map((value, j) => el("td", {
+        class: [targets.has(columns[j]) ? "target" : "", value === null ? "missing" : "",
+          typeof value === "number" ? "num" : ""].join(" ").trim(),
+        "data-column": columns[j],
+      }, value === null ? "NaN" : formatCell(value, dtypes[columns[j]] ?? "")))));
+  });
+  table.replaceChildren(caption, head, body);
+}
+
+function showColumns(r) {
+  const body = $("columns").tBodies[0];
+  body.replaceChildren(...r.columns.map((c) => {
+    let categories = "";
+    if (c.categories) {
+      const shown = c.categories.map((v) => el("span", { class: "cat" }, formatCell(v)));
+      const more = c.nCategories > c.categories.length ? [el("span", { class: "muted" }, ` … ${c.nCategories} in all`)] : [];
+      categories = el("span", { class: "cats" }, ...shown, ...more);
+    }
+    return el("tr", { "data-column": c.name, class: c.role === "target" ? "target" : "" },
+      el("th", { scope: "row" }, c.name),
+      el("td", {}, c.role),
+      el("td", { class: "dtype" }, el("code", {}, c.dtype)),
+      el("td", { class: "num" }, c.missing === null ? "?" : String(c.missing)),
+      el("td", { class: "categories" }, categories));
+  }));
+}
+
+// ---------------------------------------------------------------- fitting a model
+// Classification (a categorical / string / boolean target): LogisticRegression; regression:
+// Ridge. Categorical and low-cardinality string columns are imputed and one-hot encoded,
+// numeric ones imputed and scaled; free-text columns (> 50 distinct values) are left out.
+// 5-fold cross-validation on at most 10 000 rows and 2 million cells (a random sample
+// beyond that, so the tab does not freeze for long: Python runs on the page's thread).
+const FIT_PY = String.raw`
+import json, time, warnings
+import numpy as np
+import pandas as pd
+from sklearn.compose import ColumnTransformer
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.model_selection import KFold, StratifiedKFold, cross_val_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+MAX_ROWS, MAX_CELLS, MAX_LEVELS = 10_000, 2_000_000, 50
+
+
+def _is_categorical(dtype):
+    return isinstance(dtype, pd.CategoricalDtype) or dtype == object or pd.api.types.is_bool_dtype(dtype)
+
+
+def fit(bunch):
+    started = time.perf_counter()
+    y = bunch.get("target")
+    if y is None:
+        raise ValueError("this dataset has no default target, so there is nothing to predict")
+    if isinstance(y, pd.DataFrame) or (isinstance(y, np.ndarray) and y.ndim == 2):
+        y = pd.DataFrame(y)
+        if y.shape[1] != 1:
+            raise ValueError(f"this dataset has {y.shape[1]} target columns; the demo fits one target")
+        y = y.iloc[:, 0]
+    y = y if isinstance(y, pd.Series) else pd.Series(np.asarray(y))
+    X = bunch.data
+    if not isinstance(X, pd.DataFrame):  # as_frame=False (sparse ARFF): a numeric matrix
+        X = pd.DataFrame(X.toarray() if hasattr(X, "toarray") else np.asarray(X, dtype=float),
+                         columns=[str(c) for c in bunch.feature_names])
+    keep = (~y.isna()).to_numpy()
+    X, y = X[keep].reset_index(drop=True), y[keep].reset_index(drop=True)
+    limit = max(100, min(MAX_ROWS, MAX_CELLS // max(1, X.shape[1])))
+    sampled = len(X) > limit
+    if sampled:
+        rows = np.random.default_rng(0).choice(len(X), limit, replace=False)
+        X, y = X.iloc[rows].reset_index(drop=True), y.iloc[rows].reset_index(drop=True)
+
+    categorical, numeric, dropped = [], [], []
+    X = X.copy()
+    for column in X.columns:
+        values = X[column]
+        if _is_categorical(values.dtype):
+            if values.nunique(dropna=True) <= MAX_LEVELS:
+                X[column] = values.astype(object).map(lambda v: np.nan if pd.isna(v) else str(v))
+                categorical.append(column)
+            else:
+                dropped.append(column)
+        elif pd.api.types.is_numeric_dtype(values.dtype):
+            X[column] = values.astype("float64")
+            numeric.append(column)
+        else:
+            dropped.append(column)
+    if not categorical and not numeric:
+        raise ValueError("no usable feature columns")
+
+    classification = _is_categorical(y.dtype)
+    if classification:
+        y = y.astype(object).map(str)
+        counts = y.value_counts()
+        if len(counts) < 2:
+            raise ValueError("the target has a single class: nothing to learn")
+        model, scoring = LogisticRegression(max_iter=1000), "accuracy"
+        cv = StratifiedKFold(n_splits=min(5, len(y) // 2), shuffle=True, random_state=0)
+        baseline = float(counts.iloc[0] / len(y))
+    else:
+        y = y.astype("float64")
+        model, scoring = Ridge(alpha=1.0), "r2"
+        cv = KFold(n_splits=min(5, len(y) // 2), shuffle=True, random_state=0)
+        baseline = 0.0
+    preprocess = ColumnTransformer([
+        ("categorical", make_pipeline(SimpleImputer(strategy="most_frequent"),
+                                      OneHotEncoder(handle_unknown="ignore")), categorical),
+        ("numeric", make_pipeline(SimpleImputer(strategy="median"), StandardScaler()), numeric),
+    ])
+    pipeline = make_pipeline(preprocess, model)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        scores = cross_val_score(pipeline, X, y, cv=cv, scoring=scoring)
+    return json.dumps({
+        "task": "classification" if classification else "regression",
+        "model": type(model).__name__, "scoring": scoring,
+        "scores": [float(s) for s in scores], "mean": float(np.mean(scores)), "std": float(np.std(scores)),
+        "baseline": baseline, "rows": int(len(X)), "sampled": sampled, "folds": cv.get_n_splits(),
+        "categorical": [str(c) for c in categorical], "numeric": [str(c) for c in numeric],
+        "dropped": [str(c) for c in dropped], "seconds": time.perf_counter() - started,
+        "warnings": sorted({str(w.message).splitlines()[0][:200] for w in caught}),
+    })
+`;
+
+let fitFunction = null;
+
+function showModelPlan(r) {
+  const target = r.columns.find((c) => c.role === "target");
+  $("fit-result").replaceChildren();
+  $("model").hidden = false;
+  if (!target || r.targetNames.length !== 1) {
+    $("model-plan").textContent = r.targetNames.length
+      ? `This dataset has ${r.targetNames.length} target columns; the demo fits datasets with one.`
+      : "This dataset has no default target, so there is nothing to predict.";
+    $("fit").disabled = true;
+    return;
+  }
+  const classification = ["categorical", "string", "boolean"].includes(target.kind);
+  $("model-plan").textContent = classification
+    ? `Predict “${target.name}” (classification): one-hot encoding for categorical columns, ` +
+      "imputation and scaling for numeric ones, then LogisticRegression; 5-fold cross-validated accuracy."
+    : `Predict “${target.name}” (regression): one-hot encoding for categorical columns, ` +
+      "imputation and scaling for numeric ones, then Ridge; 5-fold cross-validated R².";
+  $("model-plan").append(el("span", { class: "muted" }, " Every feature column is used as it is, so a column " +
+    "that gives the answer away (Titanic's boat and body) makes the score look better than a real model would be."));
+  $("fit").disabled = false;
+}
+
+async function fitModel() {
+  if (!state.bunch || state.busy) return;
+  state.busy = true;
+  $("fit").disabled = true;
+  $("load").disabled = true;
+  const out = $("fit-result");
+  out.replaceChildren(el("p", { class: "busy" }, "Loading scikit-learn…"));
+  try {
+    if (!fitFunction) {
+      setStatus("Loading scikit-learn (first time only)…", { busy: true });
+      await state.pyodide.loadPackage(["scikit-learn"], { messageCallback: () => {} });
+      const namespace = state.pyodide.globals.get("dict")();
+      state.pyodide.runPython(FIT_PY, { globals: namespace });
+      fitFunction = namespace.get("fit");
+      namespace.destroy();
+    }
+    out.replaceChildren(el("p", { class: "busy" }, "Fitting (the page pauses while Python computes)…"));
+    setStatus("Fitting a model…", { busy: true });
+    await nextPaint();
+    const fit = JSON.parse(fitFunction(state.bunch));
+    showFit(fit);
+    setStatus(`Model fitted in ${formatSeconds(fit.seconds)}.`);
+  } catch (error) {
+    const message = error.type ? cleanPython(error) : error.message;
+    out.replaceChildren(el("p", { class: "error-inline", role: "alert" }, `Could not fit a model: ${message}`));
+    setStatus("Fitting failed.");
+  } finally {
+    state.busy = false;
+    $("fit").disabled = false;
+    $("load").disabled = false;
+  }
+}
+
+function cleanPython(error) {
+  const at = error.message.lastIndexOf(`\n${error.type}: `);
+  return at >= 0 ? error.message.slice(at + 1).trim() : error.message.trim().split("\n").pop();
+}
+
+function showFit(fit) {
+  const label = fit.scoring === "accuracy" ? "accuracy" : "R²";
+  const score = el("p", { class: "score" },
+    el("span", { class: "score-label" }, `Cross-validated ${label}`),
+    el("output", { id: "score", "data-score": String(fit.mean), for: "fit" }, fit.mean.toFixed(3)),
+    el("span", { class: "score-std" }, `± ${fit.std.toFixed(3)} over ${fit.folds} folds`));
+  const notes = el("ul", { class: "small fit-notes" },
+    el("li", {}, `${fit.model} on ${fit.rows.toLocaleString("en")} rows` + (fit.sampled ? " (a random sample)" : "") +
+      `, fitted ${fit.folds} times in ${formatSeconds(fit.seconds)}.`),
+    el("li", {}, fit.task === "classification"
+      ? `Baseline (always the most frequent class): ${fit.baseline.toFixed(3)}.`
+      : "Baseline (always the mean): R² 0."),
+    el("li", {}, `Features: ${fit.categorical.length} categorical (one-hot), ${fit.numeric.length} numeric` +
+      (fit.dropped.length ? `; left out (free text): ${fit.dropped.join(", ")}` : "") + "."));
+  for (const w of fit.warnings) notes.append(el("li", { class: "muted" }, `scikit-learn warned: ${w}`));
+  $("fit-result").replaceChildren(score, notes);
+}
+
+// ---------------------------------------------------------------- wiring
+$("pick").addEventListener("submit", (event) => {
+  event.preventDefault();
+  loadDataset();
+});
+$("dataset").addEventListener("input", syncVersionField);
+$("fit").addEventListener("click", fitModel);
+
+const bootFinished = boot();
+bootFinished.then((ok) => {
+  if (ok && state.config.dataset) {
+    $("dataset").value = state.config.dataset;
+    if (state.config.version) $("version").value = state.config.version;
+    syncVersionField();
+    loadDataset();
+  }
+});

@@ -1,0 +1,371 @@
+/**
+ * openml-lite.js: load OpenML datasets in a web page, with openml-lite running in Pyodide.
+ *
+ * An ES module, no dependencies, no build step. A documentation page needs three lines:
+ *
+ *   <script type="module">
+ *     import { loadOpenML } from "./web/openml-lite.js";
+ *     const titanic = await loadOpenML(40945, { onProgress: (got, total) => console.log(got, total) });
+ *     console.log(titanic.shape, titanic.targetNames, titanic.preview.rows[0], titanic.report.engine);
+ *   </script>
+ *
+ * loadOpenML(idOrName, options) -> Promise<result>
+ *   idOrName   a data id (number, or a string of digits) or a dataset name ("iris").
+ *   options (all optional):
+ *     version      dataset version, for names only (default "active", as fetch_openml)
+ *     onProgress   (received, total) => void: bytes of the data file while it downloads
+ *                  (total is null when the server does not say; a last call has
+ *                  received === total). Not called when the file comes from the cache.
+ *     onStatus     (stage, text) => void: "boot", "install", "metadata", "download",
+ *                  "decode", "done"; text is a human sentence for a status line.
+ *     baseUrl      OpenML server root (default https://www.openml.org; e.g. a local mirror
+ *                  from `python -m openml_lite.serve` or `python -m openml_lite.mirror serve`)
+ *     engine       parquet reader: "auto" (default), "js", "pyarrow", ...
+ *     targetColumn "default-target" (default), a column name, an array of names, or null
+ *     asFrame      "auto" (default), true or false, as fetch_openml
+ *     cache        keep downloads in the browser's Cache Storage (default true)
+ *     previewRows  rows in result.preview (default 10)
+ *     maxCategories  categories listed per column (default 50; nCategories has the count)
+ *     returnBunch  also give result.bunch: the PyProxy of the sklearn Bunch itself (for
+ *                  code that goes on in Python); the caller owns it: bunch.destroy()
+ *     pyodide      a Pyodide instance to use (e.g. the page's own); else one is booted once
+ *                  per page and reused by every call (with the page's global loadPyodide
+ *                  if it has one, else by importing indexURL + "pyodide.mjs")
+ *     indexURL     where Pyodide is (default: the "pyodide/" folder next to this file, i.e.
+ *                  web/pyodide/ as build_wheels.sh makes it; or a CDN such as
+ *                  "https://cdn.jsdelivr.net/pyodide/v0.27.7/full/")
+ *     wheelURL     what micropip installs (default "openml-lite": from PyPI; locally the
+ *                  wheel, e.g. "web/wheels/openml_lite-0.1.0-py3-none-any.whl"). Installed
+ *                  once per Pyodide instance; skipped when openml_lite is importable.
+ *
+ * The result is a plain, JSON-able object (nothing to free):
+ *   { id, name, version, url, description, details,
+ *     shape: [rows, columns],            // of the frame (data + target), as pandas says
+ *     targetNames: [...],
+ *     columns: [{ name, dtype, kind: "categorical"|"numeric"|"boolean"|"string"|"other",
+ *                 role: "feature"|"target", missing, categories: [...]|null, nCategories }],
+ *     preview: { columns: [...], rows: [[...], ...], totalRows },   // missing values: null
+ *     report: { engine, source, dataBytes, fromCache, dataUrl,
+ *               seconds: { metadata, engine, download, decode, convert, total } },  // LoadReport
+ *     warnings: [{ category, message }],  // Python warnings of the load (ARFF fallback, ...)
+ *     versions: { pyodide, openmlLite },
+ *     wallSeconds,                        // the whole call as JS saw it
+ *     bunch }                             // only with returnBunch: true
+ *
+ * Errors reject with an OpenMLLiteError (an Error): message "DatasetNotFoundError: Dataset
+ * with data_id 999999 not found at ..." (the Python exception's type and text, no
+ * traceback), .pythonType the exception's class name (null for JS-side failures such as
+ * Pyodide not loading).
+ *
+ * Also exported: getPyodide(options) (boot + install, resolves to the Pyodide instance;
+ * same options as above) and OpenMLLiteError.
+ *
+ * Loads on one Pyodide instance run one after another (openml-lite's load report is per
+ * interpreter), so concurrent calls are safe.
+ */
+
+const DEFAULT_INDEX_URL = new URL("./pyodide/", import.meta.url).href;
+const DEFAULT_WHEEL = "openml-lite";
+
+export class OpenMLLiteError extends Error {
+  constructor(message, { pythonType = null, cause } = {}) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.name = "OpenMLLiteError";
+    this.pythonType = pythonType;
+  }
+}
+
+// Python side: one namespace per Pyodide instance, holding `load` (below).
+const HELPER = String.raw`
+import json, math, time, warnings
+
+import numpy as np
+import pandas as pd
+import openml_lite
+
+
+# Python hides these by default; loading packages raises some (pyarrow's timezone db).
+_QUIET = (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning)
+
+
+def _cell(value):
+    if value is None:
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, (bool, int, float, str)):
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def _kind(dtype):
+    if isinstance(dtype, pd.CategoricalDtype):
+        return "categorical"
+    if pd.api.types.is_bool_dtype(dtype):
+        return "boolean"
+    if pd.api.types.is_numeric_dtype(dtype):
+        return "numeric"
+    if dtype == object or pd.api.types.is_string_dtype(dtype):
+        return "string"
+    return "other"
+
+
+def _as_frame(bunch, rows):
+    """The frame (or, for as_frame=False, the first rows of data + target as one)."""
+    if bunch.get("frame") is not None:
+        return bunch.frame, bunch.frame.head(rows), tuple(bunch.frame.shape)
+    data, target = bunch.data, bunch.get("target")
+    head = data[:rows]
+    head = head.toarray() if hasattr(head, "toarray") else np.asarray(head)
+    preview = pd.DataFrame(head, columns=[str(c) for c in bunch.feature_names])
+    names = list(bunch.get("target_names") or [])
+    if target is not None and names:
+        values = np.asarray(target).reshape(len(target), -1)[:rows]
+        for i, name in enumerate(names):
+            preview[name] = values[:, i]
+    shape = (data.shape[0], data.shape[1] + len(names))
+    return None, preview, shape
+
+
+def _columns(frame, preview, bunch, max_categories):
+    targets = set(bunch.get("target_names") or [])
+    known = bunch.get("categories") or {}
+    out = []
+    for name in preview.columns:
+        column = frame[name] if frame is not None else preview[name]
+        categories = None
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            categories = [_cell(c) for c in column.cat.categories]
+        elif name in known and known[name] is not None:
+            categories = [_cell(c) for c in known[name]]
+        out.append({
+            "name": str(name),
+            "dtype": str(column.dtype),
+            "kind": "categorical" if categories is not None else _kind(column.dtype),
+            "role": "target" if name in targets else "feature",
+            "missing": int(column.isna().sum()) if frame is not None else None,
+            "categories": None if categories is None else categories[:max_categories],
+            "nCategories": None if categories is None else len(categories),
+        })
+    return out
+
+
+def _report(report):
+    if report is None:
+        return None
+    return {"dataset": report.dataset, "dataId": report.data_id, "source": report.source,
+            "engine": report.engine, "dataUrl": report.data_url, "dataBytes": report.data_bytes,
+            "fromCache": report.from_cache, "seconds": dict(report.seconds)}
+
+
+async def load(arguments, progress, keep, preview_rows, max_categories):
+    arguments = json.loads(arguments)
+    if progress is not None:
+        callback = lambda received, total: progress(received, total)
+    else:
+        callback = False
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            bunch = await openml_lite.fetch_openml_async(**arguments, progress=callback)
+            report = openml_lite.last_load_report()  # no await in between: this load's
+        frame, preview, shape = _as_frame(bunch, preview_rows)
+        details = dict(bunch.get("details") or {})
+        summary = {
+            "id": int(details["id"]) if str(details.get("id", "")).isdigit() else (report and report.data_id),
+            "name": details.get("name"),
+            "version": details.get("version"),
+            "url": bunch.get("url"),
+            "description": str(bunch.get("DESCR") or "")[:4000],
+            "details": details,
+            "shape": [int(n) for n in shape],
+            "targetNames": [str(n) for n in (bunch.get("target_names") or [])],
+            "columns": _columns(frame, preview, bunch, max_categories),
+            "preview": {
+                "columns": [str(c) for c in preview.columns],
+                "rows": [[_cell(v) for v in row] for row in preview.itertuples(index=False)],
+                "totalRows": int(shape[0]),
+            },
+            "report": _report(report),
+            "warnings": [{"category": w.category.__name__, "message": str(w.message)}
+                         for w in caught if not issubclass(w.category, _QUIET)],
+            "versions": {"openmlLite": openml_lite.__version__},
+        }
+        return json.dumps(summary, default=str), (bunch if keep else None)
+    except Exception as error:  # a readable message for JS, not a traceback
+        return json.dumps({"error": {"type": type(error).__name__, "message": str(error)}}), None
+`;
+
+let bootedPyodide = null; // Promise of the instance this module boots (one per page)
+const helpers = new WeakMap(); // Pyodide instance -> Promise of its helper `load` PyProxy
+const queues = new WeakMap(); // Pyodide instance -> Promise of its last load (one at a time)
+
+function absolute(url) {
+  const base = typeof location !== "undefined" ? location.href : import.meta.url;
+  return new URL(url, base).href;
+}
+
+/** The readable part of a Pyodide PythonError ("Type: text"), else the error's message. */
+function cleanMessage(error) {
+  const message = String(error?.message ?? error);
+  const type = error?.type;
+  if (type) {
+    const at = message.lastIndexOf(`\n${type}: `);
+    if (at >= 0) return message.slice(at + 1).trim();
+    const lines = message.trim().split("\n");
+    return lines[lines.length - 1];
+  }
+  return message;
+}
+
+function wrap(prefix, error) {
+  if (error instanceof OpenMLLiteError) return error;
+  return new OpenMLLiteError(`${prefix}${cleanMessage(error)}`, { pythonType: error?.type ?? null, cause: error });
+}
+
+async function boot(indexURL, onStatus) {
+  onStatus?.("boot", "Starting Python (Pyodide)…");
+  let loadPyodide = globalThis.loadPyodide;
+  if (typeof loadPyodide !== "function") {
+    ({ loadPyodide } = await import(new URL("pyodide.mjs", indexURL).href));
+  }
+  return await loadPyodide({ indexURL });
+}
+
+/** Boot Pyodide (once per page, unless options.pyodide is given) and install openml-lite
+ * (once per instance). Resolves to the Pyodide instance. */
+export async function getPyodide({ pyodide, indexURL = DEFAULT_INDEX_URL, wheelURL = DEFAULT_WHEEL, onStatus } = {}) {
+  if (!pyodide) {
+    if (!bootedPyodide) {
+      const folder = absolute(indexURL.endsWith("/") ? indexURL : indexURL + "/");
+      bootedPyodide = boot(folder, onStatus).catch((error) => {
+        bootedPyodide = null; // let a later call try again
+        throw wrap(`could not start Pyodide from ${folder}: `, error);
+      });
+    }
+    pyodide = await bootedPyodide;
+  }
+  await helper(pyodide, wheelURL, onStatus);
+  return pyodide;
+}
+
+function helper(pyodide, wheelURL, onStatus) {
+  if (!helpers.has(pyodide)) {
+    const ready = install(pyodide, wheelURL, onStatus).catch((error) => {
+      helpers.delete(pyodide);
+      throw error;
+    });
+    helpers.set(pyodide, ready);
+  }
+  return helpers.get(pyodide);
+}
+
+async function install(pyodide, wheelURL, onStatus) {
+  const present = pyodide.runPython("import importlib.util\nimportlib.util.find_spec('openml_lite') is not None");
+  if (!present) {
+    const what = /[/:]/.test(wheelURL) ? absolute(wheelURL) : wheelURL;
+    onStatus?.("install", "Installing openml-lite (with numpy and pandas)…");
+    try {
+      await pyodide.loadPackage("micropip", { messageCallback: () => {} });
+      const micropip = pyodide.pyimport("micropip");
+      try {
+        await micropip.install(what);
+      } finally {
+        micropip.destroy();
+      }
+    } catch (error) {
+      throw wrap(`could not install openml-lite from ${what}: `, error);
+    }
+  }
+  const namespace = pyodide.globals.get("dict")();
+  try {
+    pyodide.runPython(HELPER, { globals: namespace });
+    return namespace.get("load");
+  } catch (error) {
+    throw wrap("could not import openml_lite: ", error);
+  } finally {
+    namespace.destroy();
+  }
+}
+
+function pythonArguments(idOrName, options) {
+  const args = {};
+  const text = String(idOrName ?? "").trim();
+  if (typeof idOrName === "number" || /^\d+$/.test(text)) {
+    args.data_id = Number(text);
+  } else if (text) {
+    args.name = text;
+    if (options.version !== undefined && options.version !== null && options.version !== "") {
+      args.version = options.version === "active" ? "active" : Number(options.version);
+    }
+  } else {
+    throw new OpenMLLiteError("give a dataset id (e.g. 61) or a name (e.g. \"iris\")");
+  }
+  if (options.baseUrl) args.base_url = String(options.baseUrl).replace(/\/+$/, "");
+  if (options.engine) args.engine = options.engine;
+  if (options.targetColumn !== undefined) args.target_column = options.targetColumn;
+  if (options.asFrame !== undefined) args.as_frame = options.asFrame;
+  if (options.cache !== undefined) args.cache = Boolean(options.cache);
+  return args;
+}
+
+/** Load one OpenML dataset; see the file header for options and the result. */
+export async function loadOpenML(idOrName, options = {}) {
+  const started = performance.now();
+  const { onProgress, onStatus, returnBunch = false, previewRows = 10, maxCategories = 50 } = options;
+  const args = pythonArguments(idOrName, options);
+  const pyodide = await getPyodide(options);
+  const load = await helper(pyodide, options.wheelURL ?? DEFAULT_WHEEL, onStatus);
+
+  let downloading = false;
+  const progress = (received, total) => {
+    total = total ?? null;
+    if (!downloading) {
+      downloading = true;
+      onStatus?.("download", "Downloading the data file…");
+    }
+    try {
+      onProgress?.(received, total);
+    } catch (error) {
+      console.error("openml-lite: onProgress failed", error);
+    }
+    if (total !== null && received >= total) onStatus?.("decode", "Decoding parquet and building the DataFrame…");
+  };
+
+  const run = async () => {
+    onStatus?.("metadata", `Asking ${args.base_url ?? "OpenML"} about ${args.data_id ?? args.name}…`);
+    let answer;
+    try {
+      answer = await load(JSON.stringify(args), progress, returnBunch, previewRows, maxCategories);
+    } catch (error) {
+      throw wrap("", error);
+    }
+    try {
+      const result = JSON.parse(answer.get(0));
+      if (result.error) {
+        throw new OpenMLLiteError(`${result.error.type}: ${result.error.message}`, { pythonType: result.error.type });
+      }
+      result.versions.pyodide = pyodide.version;
+      result.wallSeconds = (performance.now() - started) / 1000;
+      if (returnBunch) result.bunch = answer.get(1);
+      onStatus?.("done", `Loaded ${result.name} (id ${result.id}).`);
+      return result;
+    } finally {
+      answer.destroy();
+    }
+  };
+  // one load at a time per instance; a failed load does not block the next
+  const previous = queues.get(pyodide) ?? Promise.resolve();
+  const mine = previous.catch(() => {}).then(run);
+  queues.set(pyodide, mine);
+  return mine;
+}
