@@ -8,6 +8,21 @@ from __future__ import annotations
 
 from openml_lite.mirror import fixture_datasets
 
+# Chromium flags for every browser test: nothing leaves the machine (no background
+# networking, every host but 127.0.0.1 "not found", a dead proxy for anything else;
+# loopback always bypasses proxies). Tests add --headless=new etc. as they need.
+CHROMIUM_OFFLINE_FLAGS = [
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-dev-shm-usage",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+    "--proxy-server=http://127.0.0.1:9",
+]
+
 DATASETS = fixture_datasets()
 DENSE = [d for d in DATASETS if d["has_parquet"]]
 SPARSE = [d for d in DATASETS if not d["has_parquet"]]

@@ -29,28 +29,16 @@ from pathlib import Path
 
 import pytest
 
+from support import CHROMIUM_OFFLINE_FLAGS
+
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "artifacts"
 BUILD_HINT = "run bash build_wheels.sh first"
 CHROMEDRIVER = os.environ.get("SE_CHROMEDRIVER") or shutil.which("chromedriver") or "/usr/bin/chromedriver"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
 
-# tests/pyodide/conftest.py's CHROME_FLAGS (nothing leaves the machine), plus headless.
-CHROME_FLAGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--js-flags=--expose-gc",
-    "--disable-gpu",
-    "--disable-quic",
-    "--disable-dev-shm-usage",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-    "--proxy-server=http://127.0.0.1:9",
-    "--window-size=1280,1000",
-]
+CHROME_FLAGS = ["--headless=new", "--no-sandbox", "--js-flags=--expose-gc", *CHROMIUM_OFFLINE_FLAGS,
+                "--window-size=1280,1000"]
 
 if not (REPO / "web" / "pyodide" / "pyodide.mjs").is_file():
     pytest.skip(f"no Pyodide in web/pyodide/: {BUILD_HINT}", allow_module_level=True)

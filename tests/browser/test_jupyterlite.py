@@ -42,6 +42,8 @@ from pathlib import Path
 
 import pytest
 
+from support import CHROMIUM_OFFLINE_FLAGS
+
 REPO = Path(__file__).resolve().parents[2]
 LITE = REPO / "web" / "jupyterlite"
 SITE = LITE / "_output"
@@ -55,22 +57,7 @@ STRICT = os.environ.get("OPENML_LITE_PYODIDE_STRICT", "") not in ("", "0", "fals
 KERNEL_TIMEOUT = 90  # page load + first kernel start (about 10 s here)
 RUN_TIMEOUT = 120  # all cells (about 15 s here: pip install, sklearn load, fetch, fit)
 
-CHROME_FLAGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--disable-dev-shm-usage",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    # nothing leaves the machine: every host but 127.0.0.1 is "not found", and a dead
-    # proxy for anything else (loopback always bypasses proxies in Chromium)
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-    "--proxy-server=http://127.0.0.1:9",
-    "--window-size=1400,1600",
-]
+CHROME_FLAGS = ["--headless=new", "--no-sandbox", *CHROMIUM_OFFLINE_FLAGS, "--window-size=1400,1600"]
 
 # Titanic (OpenML 40945): what frame.head() must show, first passenger first
 TITANIC_HEAD = ["Allen, Miss. Elisabeth Walton", "Allison, Master. Hudson Trevor", "St Louis, MO"]

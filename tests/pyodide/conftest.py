@@ -44,6 +44,8 @@ from pathlib import Path
 
 import pytest
 
+from support import CHROMIUM_OFFLINE_FLAGS
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 DEFAULT_DIST_DIR = REPO / "web" / "pyodide"
@@ -51,20 +53,7 @@ BUILD_HINT = "run bash build_wheels.sh first"
 STRICT = os.environ.get("OPENML_LITE_PYODIDE_STRICT", "") not in ("", "0", "false", "no")
 
 # Chromium flags (pytest-pyodide itself adds --headless and --no-sandbox).
-CHROME_FLAGS = [
-    "--js-flags=--expose-gc",  # pytest-pyodide's own default, kept
-    "--disable-gpu",
-    "--disable-quic",
-    "--disable-dev-shm-usage",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    # nothing leaves the machine: every host but 127.0.0.1 is "not found", and a dead
-    # proxy for anything else (loopback always bypasses proxies in Chromium)
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-    "--proxy-server=http://127.0.0.1:9",
-]
+CHROME_FLAGS = ["--js-flags=--expose-gc", *CHROMIUM_OFFLINE_FLAGS]  # the first is pytest-pyodide's default
 # V8 flags that enable JSPI, tried in this order (node 20/22 know the first; newer V8
 # renamed it); none is added when node has JSPI without a flag.
 NODE_JSPI_FLAGS = ["--experimental-wasm-stack-switching", "--experimental-wasm-jspi"]
