@@ -29,6 +29,7 @@ def test_cache_layout_mirrors_urls_per_server(mirror_url, data_home):
     assert entries == sorted(f"{host}/{p}" for p in [
         "api/v1/json/data/61",
         "api/v1/json/data/features/61",
+        "api/v1/json/data/qualities/61",
         "api/v1/json/data/list/data_name/iris/limit/2/data_version/1",
         "datasets/0000/0061/dataset_61.pq",
     ])

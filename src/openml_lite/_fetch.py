@@ -7,15 +7,19 @@ with a blocking transport, under which it never suspends (see ``_sync.py``).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import warnings
 from dataclasses import dataclass
 
-from . import arff, convert, engines, progress
+from . import arff, convert, engines, integrity, progress
 from .bunch import make_bunch
 from .cache import Cache, NoCache, default_data_home
-from .errors import ArffFallbackWarning, DownloadError, EngineUnavailableError, InactiveDatasetWarning
+from .errors import (
+    ArffFallbackWarning, DataIntegrityError, DownloadError, EngineUnavailableError,
+    InactiveDatasetWarning, OpenMLError,
+)
 from .fetcher import Fetcher
 from .openml import Description, Feature, OpenMLClient
 from .report import LoadReport, publish
@@ -85,8 +89,10 @@ async def load(request: Request, fetcher: Fetcher, base_url: str | None):
     why_arff = _why_not_parquet(description, request)
     parts = None
     if why_arff is None:
+        qualities = await client.qualities(description)  # the row count, for checking
         try:
-            parts = await _from_parquet(fetcher, description, features, selection, as_frame, request, report)
+            parts = await _from_parquet(fetcher, description, features, qualities, selection,
+                                        as_frame, request, report)
         except _ParquetUnavailable as reason:
             why_arff = str(reason)
     if parts is None:
@@ -139,7 +145,8 @@ async def _data_file(fetcher: Fetcher, url: str, description: Description, reque
 
 
 async def _from_parquet(fetcher: Fetcher, description: Description, features: list[Feature],
-                        selection: Selection, as_frame: bool, request: Request, report: LoadReport):
+                        qualities: dict, selection: Selection, as_frame: bool, request: Request,
+                        report: LoadReport):
     try:
         engine = await engines.choose_engine(request.engine, sync_only=fetcher.blocking)
     except EngineUnavailableError as error:
@@ -149,25 +156,55 @@ async def _from_parquet(fetcher: Fetcher, description: Description, features: li
     report.engine = engine.NAME
     report.mark("engine")  # in Pyodide this may include loading the engine's package
     url = description.parquet_url
-    try:
-        response = await _data_file(fetcher, url, description, request, report, "parquet")
-    except DownloadError as error:
-        raise _ParquetUnavailable(f"its parquet file could not be downloaded ({error})") from error
-    if response.status in _PARQUET_MISSING:
-        raise _ParquetUnavailable(f"its parquet file {url} answered HTTP {response.status}")
-    if not response.ok:
-        raise DownloadError(
-            f"{url} answered HTTP {response.status} for the parquet file of {description.label}.",
-            dataset=description.label, url=url, status=response.status,
-        )
     if request.read_csv_kwargs:
         warnings.warn("read_csv_kwargs only applies to the ARFF path; ignored for parquet.",
                       UserWarning, stacklevel=5)
-    table = await engines.read(engine, response.body)
-    report.mark("decode")
-    parts = convert.make_bunch(table, description, features, selection, as_frame=as_frame)
-    report.mark("convert")
+    # A damaged file (from the cache or the network) is dropped and fetched once more;
+    # damaged twice, the ARFF copy is read instead.
+    for attempt in (1, 2):
+        try:
+            response = await _data_file(fetcher, url, description, request, report, "parquet")
+        except DownloadError as error:
+            raise _ParquetUnavailable(f"its parquet file could not be downloaded ({error})") from error
+        if response.status in _PARQUET_MISSING:
+            raise _ParquetUnavailable(f"its parquet file {url} answered HTTP {response.status}")
+        if not response.ok:
+            raise DownloadError(
+                f"{url} answered HTTP {response.status} for the parquet file of {description.label}.",
+                dataset=description.label, url=url, status=response.status,
+            )
+        try:
+            table = await _decode(engine, response.body, description, features, qualities, url)
+            report.mark("decode")
+            parts = convert.make_bunch(table, description, features, selection, as_frame=as_frame)
+            report.mark("convert")
+            break
+        except DataIntegrityError as problem:  # damaged, or types unlike the features list
+            await fetcher.forget(url)
+            if attempt == 2:
+                raise _ParquetUnavailable(str(problem)) from problem
+            log.warning("%s; downloading it again", problem)
     return parts
+
+
+async def _decode(engine, body: bytes, description: Description, features: list[Feature],
+                  qualities: dict, url: str):
+    """Decode and check; any failure is a DataIntegrityError naming dataset and URL."""
+    integrity.check_parquet_bytes(body, description, url)
+    try:
+        table = await engines.read(engine, body)
+    except OpenMLError as error:
+        if error.dataset is None:  # an engine's own check: say which dataset and URL
+            raise integrity.damaged(description, url, str(error)) from error
+        raise
+    except (KeyboardInterrupt, SystemExit, GeneratorExit, asyncio.CancelledError):
+        raise
+    except BaseException as error:  # whatever the engine raises on bytes it cannot read
+        # (BaseException: polars reports a Rust panic as pyo3's PanicException)
+        raise integrity.damaged(description, url, f"{engine.NAME} cannot decode it ({type(error).__name__}: {error})") from error
+    integrity.check_table(table, description, features, qualities, url)
+    integrity.check_statistics(table, body, description, url)
+    return table
 
 
 async def _from_arff(fetcher: Fetcher, description: Description, features: list[Feature],

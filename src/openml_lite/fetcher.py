@@ -36,7 +36,8 @@ class Fetcher:
     ) -> Response:
         """A 2xx answer or an error answer that is not transient (4xx).
 
-        Network failures and transient statuses are retried ``n_retries`` times, then
+        Network failures and transient statuses are retried ``n_retries`` times, waiting
+        ``delay``, then twice that, four times, ... (429: what Retry-After says), then
         raise :class:`DownloadError`.
         """
         if cacheable:
@@ -45,18 +46,18 @@ class Fetcher:
                 self.log.append(f"cache {url}")
                 if progress is not None:  # callers see every load complete, cached or not
                     progress(len(cached), len(cached))
-                return Response(url=url, status=200, body=cached)
+                return Response(url=url, status=200, body=cached, cached=True)
         attempt, status = 0, None
         while True:
             self.log.append(f"http {url}")
+            backoff = self.delay * 2**attempt  # delay, 2 delay, 4 delay, ...
             try:
                 response = await self.transport.get(url, progress=progress)
                 status = response.status
-                problem, wait = _transient_problem(response), self.delay
-                if response.status == 429:
-                    wait = _retry_after(response, self.delay)
+                problem = _transient_problem(response)
+                wait = _retry_after(response, backoff) if status == 429 else backoff
             except TransportError as error:
-                problem, wait = str(error), self.delay
+                problem, wait = str(error), backoff
             if problem is None:
                 break
             if attempt >= self.n_retries:
@@ -66,8 +67,8 @@ class Fetcher:
                     "(base_url / OPENML_LITE_BASE_URL), then try again.",
                     dataset=dataset, url=url, status=status,
                 )
-            attempt += 1
             await self._sleep(wait)
+            attempt += 1
         if response.ok and cacheable:
             self.staged[url] = response.body
         return response

@@ -155,6 +155,13 @@ class OpenMLClient:
         return {q["name"]: q.get("value") for q in qualities}
 
     async def _json(self, url: str, *, dataset: str, not_found: str | None) -> dict[str, Any]:
+        try:
+            return await self._json_once(url, dataset=dataset, not_found=not_found)
+        except _DamagedCopy:
+            # a cached copy that does not parse: dropped already, ask the server
+            return await self._json_once(url, dataset=dataset, not_found=not_found)
+
+    async def _json_once(self, url: str, *, dataset: str, not_found: str | None) -> dict[str, Any]:
         response = await self.fetcher.get(url, dataset=dataset)
         if response.status in (404, 412):
             server_said = _openml_error_text(response)
@@ -169,6 +176,8 @@ class OpenMLClient:
             document = json.loads(response.body.decode("utf-8"))
         except (UnicodeDecodeError, ValueError) as error:
             await self.fetcher.forget(url)
+            if response.cached:
+                raise _DamagedCopy() from error
             raise DataIntegrityError(
                 f"{url} did not answer with JSON while loading {dataset} "
                 f"(it starts with {response.body[:40]!r}). Is base_url an OpenML server?",
@@ -181,6 +190,10 @@ class OpenMLClient:
                 f"{_openml_error_text(response)}", dataset=dataset, url=url,
             )
         return document
+
+
+class _DamagedCopy(Exception):
+    """A cached document that does not parse (it has been dropped)."""
 
 
 def _openml_error_text(response: Response) -> str:

@@ -30,7 +30,15 @@ def _serve(args) -> int:
     def stop(signum, frame):
         raise _Stop()
 
-    server = MirrorServer(args.dir, host=args.host, port=args.port, verbose=args.verbose)
+    from .faults import Rule
+
+    try:
+        faults = [Rule.from_spec(spec) for spec in args.fault]
+    except ValueError as exc:
+        print(f"bad --fault: {exc}", file=sys.stderr)
+        return 2
+    server = MirrorServer(args.dir, host=args.host, port=args.port, verbose=args.verbose,
+                          faults=faults)
     try:
         server.start()
     except (OSError, FileNotFoundError) as exc:
@@ -68,6 +76,8 @@ def main(argv=None) -> int:
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=0, help="0 picks a free port")
     s.add_argument("--verbose", action="store_true", help="log every request to stderr")
+    s.add_argument("--fault", action="append", default=[], metavar="'REGEX KIND[:ARG] [xN]'",
+                   help="inject a fault (repeatable), e.g. '\\.pq$ status:503 x2'; kinds in faults.py")
     s.set_defaults(func=_serve)
     args = parser.parse_args(argv)
     return args.func(args)

@@ -159,6 +159,8 @@ def _plan(fixtures_dir):
                 "has_parquet": parsed is not None and not sparse,
                 "n_rows": len(parsed["data"]) if parsed is not None else None,
                 "lookups": lookups.get(desc.get("name", "").lower(), []),
+                "cut_down": _cut_down(parsed, features, bodies.get(f"/api/v1/json/data/qualities/{data_id}"))
+                if parsed is not None and not sparse else False,
             },
         })
     datasets.sort(key=lambda d: d["record"]["data_id"])
@@ -279,6 +281,64 @@ def _with_parquet_url(text: str, parquet_url: str) -> str:
     return text
 
 
+# -- cut-down fixtures ------------------------------------------------------------
+
+def _cut_down(parsed: dict, features_body: bytes | None, qualities_body: bytes | None) -> bool:
+    """The recorded ARFF holds other rows than the recorded metadata counts."""
+    if features_body is None:
+        return False
+    rows = parsed["data"]
+    declared = {f["name"]: int(f.get("number_of_missing_values") or 0)
+                for f in json.loads(features_body)["data_features"]["feature"]}
+    for i, (name, _) in enumerate(parsed["attributes"]):
+        if declared.get(name, 0) != sum(row[i] is None for row in rows):
+            return True
+    if qualities_body is not None:
+        qualities = json.loads(qualities_body).get("data_qualities", {}).get("quality", [])
+        for quality in qualities:
+            if quality.get("name") == "NumberOfInstances" and quality.get("value") is not None:
+                return int(float(quality["value"])) != len(rows)
+    return False
+
+
+def _describe_served_data(bodies: dict, data_id: int, table) -> None:
+    """sklearn cut some recorded ARFF files down to a few rows but kept the full
+    dataset's counts in the features and qualities. A client that checks the data
+    against its metadata (as openml-lite does) would call every such file corrupt, so
+    the mirror makes those counts describe the data it serves. The parquet types were
+    chosen from the recorded counts (what OpenML's file of the full data has)."""
+    nulls = {name: table.column(name).null_count for name in table.column_names}
+    features_url = f"/api/v1/json/data/features/{data_id}"
+    doc = json.loads(bodies[features_url])
+    for feature in doc["data_features"]["feature"]:
+        feature["number_of_missing_values"] = str(nulls[feature["name"]])
+    bodies[features_url] = json.dumps(doc).encode()
+    qualities_url = f"/api/v1/json/data/qualities/{data_id}"
+    if qualities_url in bodies:
+        doc = json.loads(bodies[qualities_url])
+        served = {
+            "NumberOfInstances": table.num_rows,
+            "NumberOfMissingValues": sum(nulls.values()),
+            "NumberOfInstancesWithMissingValues": _rows_with_nulls(table),
+        }
+        for quality in doc.get("data_qualities", {}).get("quality", []):
+            if quality.get("name") in served and quality.get("value") is not None:
+                quality["value"] = f"{float(served[quality['name']])}"
+        bodies[qualities_url] = json.dumps(doc).encode()
+
+
+def _rows_with_nulls(table) -> int:
+    import pyarrow.compute as pc
+
+    if table.num_rows == 0:
+        return 0
+    any_null = None
+    for column in table.columns:
+        is_null = pc.is_null(column)
+        any_null = is_null if any_null is None else pc.or_(any_null, is_null)
+    return int(pc.sum(any_null.cast("int64")).as_py() or 0)
+
+
 # -- writing -------------------------------------------------------------------
 
 @contextlib.contextmanager
@@ -327,6 +387,8 @@ def build_mirror(dest, fixtures_dir=None) -> list[dict]:
                            row_group_size=max(1, table.num_rows))
         text = _with_parquet_url(bodies[d["url"]].decode("utf-8"), PARQUET_ORIGIN + rel)
         bodies[d["url"]] = text.encode("utf-8")
+        if rec["cut_down"]:
+            _describe_served_data(bodies, rec["data_id"], table)
     for url, body in bodies.items():
         route = relpath_for_url(url)
         if route is None:

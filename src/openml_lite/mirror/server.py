@@ -8,14 +8,18 @@ recorded, with OpenML's origins rewritten to the mirror's own origin.
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import os
 import re
 import socket
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from .faults import HTML_PAGE, Faults, Rule
 
 __all__ = ["MirrorServer", "relpath_for_url", "rewrite_origins", "OPENML_ORIGINS"]
 
@@ -85,6 +89,10 @@ def relpath_for_url(url_path: str):
     if len(segs) >= 2 and segs[0] == "datasets" and segs[-1].endswith(".pq"):
         return "parquet", "/".join(segs), None
     return None
+
+
+def _set_length(header: bytes, length: int) -> bytes:
+    return re.sub(rb"(?im)^content-length:.*$", b"Content-Length: %d" % length, header)
 
 
 def _wants_gzip(header: str | None) -> bool:
@@ -167,11 +175,13 @@ class _Handler(BaseHTTPRequestHandler):
         path = getattr(self, "path", None) or ""
         headers = getattr(self, "headers", None)  # absent for unparsable requests
         if not path.startswith("/_mirror/"):  # control calls would pollute the log
+            fault = getattr(self, "_fault", None)
             self.server.mirror._record({
                 "method": self.command,
                 "path": path,
                 "status": int(code) if isinstance(code, int) else code,
                 "range": headers.get("Range") if headers else None,
+                "fault": fault.kind if fault else None,
             })
         if self.server.mirror.verbose:
             super().log_request(code, size)
@@ -181,12 +191,14 @@ class _Handler(BaseHTTPRequestHandler):
             super().log_message(format, *args)
 
     def end_headers(self):
-        # CORS on every response, errors included, so browsers can read them.
-        self.send_header("Access-Control-Allow-Origin", "*")
-        self.send_header(
-            "Access-Control-Expose-Headers",
-            "Content-Length, Content-Range, Content-Encoding, Accept-Ranges",
-        )
+        # CORS on every response, errors included, so browsers can read them
+        # (unless a no_cors fault says otherwise).
+        if getattr(self, "_fault", None) is None or self._fault.kind != "no_cors":
+            self.send_header("Access-Control-Allow-Origin", "*")
+            self.send_header(
+                "Access-Control-Expose-Headers",
+                "Content-Length, Content-Range, Content-Encoding, Accept-Ranges",
+            )
         super().end_headers()
 
     # -- methods -----------------------------------------------------------
@@ -199,11 +211,25 @@ class _Handler(BaseHTTPRequestHandler):
         self._dispatch(head=True)
 
     def do_POST(self):
+        path = urlsplit(self.path).path.rstrip("/")
+        if path == "/_mirror/faults":
+            return self._set_faults()
         self._drain_body()
-        if urlsplit(self.path).path.rstrip("/") == "/_mirror/reset":
+        if path in ("/_mirror/reset", "/_mirror/faults/clear"):
             self._control(head=False)
         else:
             self._send_405()
+
+    def _set_faults(self):
+        """Replace the fault rules: ``{"rules": [{"match": REGEX, "kind": KIND, ...}]}``."""
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+            document = json.loads(self.rfile.read(length) or b"{}")
+            rules = [Rule.from_json(r) for r in document.get("rules", [])]
+        except (ValueError, TypeError, re.error) as error:
+            return self._send_simple(400, f"bad fault rules: {error}\n".encode(), "text/plain", False)
+        self.server.mirror.faults.replace(rules)
+        self._send_simple(200, json.dumps({"rules": len(rules)}).encode(), "application/json", False)
 
     def do_OPTIONS(self):
         self._drain_body()
@@ -265,6 +291,11 @@ class _Handler(BaseHTTPRequestHandler):
             body = json.dumps(mirror.requests).encode()
         elif path == "/_mirror/reset":
             body = json.dumps({"cleared": mirror.reset_requests()}).encode()
+        elif path == "/_mirror/faults":
+            body = json.dumps({"rules": mirror.faults.rules()}).encode()
+        elif path == "/_mirror/faults/clear":
+            mirror.faults.replace([])
+            body = b'{"rules": 0}'
         else:
             return self._send_simple(404, b"Not Found\n", "text/plain", head)
         self._send_simple(200, body, "application/json", head, {"Cache-Control": "no-store"})
@@ -273,6 +304,60 @@ class _Handler(BaseHTTPRequestHandler):
         path = urlsplit(self.path).path
         if path.startswith("/_mirror/"):
             return self._control(head)
+        self._fault = self.server.mirror.faults.take(path)
+        if self._fault is None or self._fault.kind == "no_cors":
+            return self._serve(path, head)
+        return self._serve_with_fault(path, head, self._fault)
+
+    def _serve_with_fault(self, path, head, rule):
+        if rule.kind == "status":
+            extra = {} if rule.retry_after is None else {"Retry-After": f"{rule.retry_after:g}"}
+            route = relpath_for_url(path)
+            if route and route[2] and rule.status in (404, 412):
+                body = json.dumps(_NOT_FOUND[route[2]], separators=(",", ":")).encode()
+                return self._send_simple(rule.status, body, "application/json", head, extra)
+            return self._send_simple(rule.status, f"fault: HTTP {rule.status}\n".encode(),
+                                     "text/plain", head, extra)
+        if rule.kind == "html":
+            return self._send_simple(200, HTML_PAGE, "text/html; charset=utf-8", head)
+        if rule.kind == "delay":
+            time.sleep(rule.seconds)
+            return self._serve(path, head)
+        # Body faults: produce the normal answer into a buffer, then spoil it on the way out.
+        real, self.wfile = self.wfile, io.BytesIO()
+        try:
+            self._serve(path, head)
+            raw = self.wfile.getvalue()
+        finally:
+            self.wfile = real
+        header, _, body = raw.partition(b"\r\n\r\n")
+        if rule.kind == "truncate":
+            body = body[: rule.bytes]
+            header = _set_length(header, len(body))
+        elif rule.kind == "flip" and body:
+            spoiled = bytearray(body)
+            spoiled[rule.offset % len(body)] ^= 0x01
+            body = bytes(spoiled)
+        elif rule.kind == "bad_length":
+            header = _set_length(header, len(body) + rule.extra)
+            self.close_connection = True  # the client must see EOF before the promised end
+        self.wfile.write(header + b"\r\n\r\n")
+        if rule.kind == "reset":
+            self.wfile.write(body[: len(body) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        if rule.kind == "throttle":
+            step = max(1, int(rule.rate / 20))
+            for start in range(0, len(body), step):
+                self.wfile.write(body[start:start + step])
+                self.wfile.flush()
+                time.sleep(step / rule.rate)
+            return
+        self.wfile.write(body)
+
+    def _serve(self, path, head):
         route = relpath_for_url(path)
         if route is None:
             return self._send_simple(404, b"Not Found\n", "text/plain", head)
@@ -358,8 +443,10 @@ class MirrorServer:
     base URL (no trailing slash); ``requests`` is the log of requests served.
     """
 
-    def __init__(self, root, host: str = "127.0.0.1", port: int = 0, verbose: bool = False):
+    def __init__(self, root, host: str = "127.0.0.1", port: int = 0, verbose: bool = False,
+                 faults=()):
         self.root = Path(root)
+        self.faults = Faults(faults)  # see faults.py; also set over HTTP by tests
         self.host = host
         self.verbose = verbose
         self._port = port

@@ -22,6 +22,7 @@ class Response:
     status: int
     body: bytes
     headers: dict[str, str] = field(default_factory=dict)  # lower-case names
+    cached: bool = False  # served from the cache, not the network
 
     @property
     def ok(self) -> bool:

@@ -52,8 +52,9 @@ def _read(answer, url: str, progress: ProgressCallback | None) -> Response:
     total = headers.get("content-length")
     total = int(total) if total and total.isdigit() else None
     chunks, received = [], 0
+    read = getattr(answer, "read1", answer.read)  # read1: what has arrived, for live progress
     try:
-        while chunk := answer.read(_CHUNK):
+        while chunk := read(_CHUNK):
             chunks.append(chunk)
             received += len(chunk)
             if progress is not None:

@@ -1,0 +1,162 @@
+"""Checks that cost nothing: is this a whole parquet file, and does it hold what the
+dataset's metadata promises?
+
+OpenML publishes no parquet checksum, and its pages carry no CRC, so a flipped bit
+inside compressed values may go unseen. What can be checked for free is checked:
+the magic bytes and footer length, that the engine can decode it at all, every column
+of the features list present, the row count against the qualities'
+NumberOfInstances, each column's missing values against the features'
+number_of_missing_values, and each column's decoded min, max and null count against
+the statistics the writer stored in the footer (where a Python footer reader,
+pyarrow or fastparquet, is at hand). A flip that keeps every value inside the
+column's old range and count can still pass unseen.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .errors import DataIntegrityError
+from .openml import Description, Feature
+from .table import DictColumn, Table
+
+MAGIC = b"PAR1"
+
+
+def check_parquet_bytes(body: bytes, description: Description, url: str) -> None:
+    problem = None
+    if len(body) < 12:
+        problem = f"only {len(body)} bytes"
+    elif body[:4] != MAGIC or body[-4:] != MAGIC:
+        problem = "no PAR1 magic at both ends (truncated, or not parquet at all)"
+    else:
+        footer = int.from_bytes(body[-8:-4], "little")
+        if not 0 < footer <= len(body) - 12:
+            problem = f"a footer length of {footer} in a file of {len(body)} bytes"
+    if problem:
+        raise damaged(description, url, problem)
+
+
+def check_table(table: Table, description: Description, features: list[Feature],
+                qualities: dict, url: str) -> None:
+    missing = [f.name for f in features if f.name not in table]
+    if missing:
+        raise damaged(description, url, f"columns {missing} of the features list are not in it")
+    lengths = {len(column) for column in table.values()}
+    if len(lengths) > 1:
+        raise damaged(description, url, f"columns of different lengths {sorted(lengths)}")
+    rows = lengths.pop() if lengths else 0
+    declared = qualities.get("NumberOfInstances")
+    try:
+        declared = int(float(declared)) if declared is not None else None
+    except ValueError:
+        declared = None
+    if declared is not None and declared != rows:
+        raise damaged(description, url, f"{rows} rows where OpenML's qualities say {declared}")
+    for name, column in table.items():
+        if isinstance(column, DictColumn):
+            codes = np.asarray(column.codes)
+            if len(codes) and codes.max(initial=-1) >= len(column.values):
+                raise damaged(description, url, f"column {name!r} points past its dictionary")
+    for feature in features:
+        nulls = count_nulls(table[feature.name])
+        if nulls != feature.n_missing:
+            raise damaged(description, url, f"column {feature.name!r} has {nulls} missing values "
+                          f"where OpenML's features list says {feature.n_missing}")
+
+
+def check_statistics(table: Table, body: bytes, description: Description, url: str) -> None:
+    """Decoded values against the footer's per-column min / max / null count."""
+    try:
+        stored = _footer_statistics(body)
+    except ValueError as error:
+        raise damaged(description, url, str(error)) from error
+    for name, (low, high, nulls) in stored.items():
+        if name not in table:
+            continue
+        column = table[name]
+        if nulls is not None and count_nulls(column) != nulls:
+            raise damaged(description, url, f"column {name!r} decodes to {count_nulls(column)} "
+                          f"missing values where its footer says {nulls}")
+        if low is None or high is None:
+            continue
+        values = _present_values(column)
+        if not len(values):
+            continue
+        # Numbers: the footer holds the exact range of the values. Strings: writers take
+        # it from the dictionary, unused levels included, so the values lie within it.
+        if values.dtype == object:
+            wrong = values.min() < low or values.max() > high
+        else:
+            wrong = values.min() != low or values.max() != high
+        if wrong:
+            raise damaged(description, url, f"column {name!r} decodes to values from "
+                          f"{values.min()!r} to {values.max()!r} where its footer says "
+                          f"{low!r} to {high!r}")
+
+
+def _footer_statistics(body: bytes) -> dict:
+    """{column: (min, max, null_count)} summed over row groups; {} when no footer
+    reader is importable (the JS decoder alone in Pyodide)."""
+    import io
+
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        return {}
+    try:
+        meta = pq.ParquetFile(io.BytesIO(body)).metadata
+    except Exception as error:  # a footer pyarrow cannot parse
+        raise ValueError(f"unreadable footer ({error})") from error
+    found: dict = {}
+    for g in range(meta.num_row_groups):
+        group = meta.row_group(g)
+        # pyarrow aborts the whole process (not an exception) when a footer's row group
+        # lists a different number of columns than its schema: ask before touching them
+        # (found by tests/test_fuzz.py).
+        if group.num_columns != meta.num_columns:
+            raise ValueError(f"row group {g} has {group.num_columns} columns, the schema "
+                             f"{meta.num_columns}")
+        for c in range(group.num_columns):
+            chunk = group.column(c)
+            stats = chunk.statistics
+            if stats is None:
+                continue
+            name = chunk.path_in_schema
+            low, high = (stats.min, stats.max) if stats.has_min_max else (None, None)
+            nulls = stats.null_count if stats.has_null_count else None
+            if name in found:
+                old_low, old_high, old_nulls = found[name]
+                low = None if None in (low, old_low) else min(low, old_low)
+                high = None if None in (high, old_high) else max(high, old_high)
+                nulls = None if None in (nulls, old_nulls) else nulls + old_nulls
+            found[name] = (low, high, nulls)
+    return found
+
+
+def _present_values(column) -> np.ndarray:
+    if isinstance(column, DictColumn):
+        used = np.unique(np.asarray(column.codes)[np.asarray(column.codes) >= 0])
+        return np.array([column.values[i] for i in used], dtype=object)
+    if column.dtype.kind == "f":
+        return column[~np.isnan(column)]
+    if column.dtype == object:
+        return np.array([v for v in column if v is not None], dtype=object)
+    return column
+
+
+def count_nulls(column) -> int:
+    if isinstance(column, DictColumn):
+        return int(np.count_nonzero(np.asarray(column.codes) < 0))
+    if column.dtype.kind == "f":
+        return int(np.count_nonzero(np.isnan(column)))
+    if column.dtype == object:
+        return sum(v is None or (isinstance(v, float) and v != v) for v in column)
+    return 0
+
+
+def damaged(description: Description, url: str, problem: str) -> DataIntegrityError:
+    return DataIntegrityError(
+        f"the parquet file of dataset {description.label} from {url} is damaged: {problem}. "
+        "It was not cached.", dataset=description.label, url=url,
+    )

@@ -1,0 +1,107 @@
+"""Fault injection for the local mirror: what real networks and servers do.
+
+A rule matches request paths by regular expression and fires ``times`` times (None:
+always). Rules come from the command line (``--fault "REGEX KIND[:ARG] [xN]"``) or
+from ``POST /_mirror/faults`` with ``{"rules": [{"match": ..., "kind": ..., ...}]}``
+(``POST /_mirror/faults/clear`` removes them). Kinds:
+
+=============  ==========================================================  ==============
+kind           what the client gets                                        argument
+=============  ==========================================================  ==============
+status         that HTTP status (OpenML's error body for 404/412 on the    status code
+               API; ``Retry-After`` when ``retry_after`` is given)
+reset          the headers and half the body, then the connection closes
+truncate       the first N bytes, with a Content-Length that says N        N (bytes)
+flip           the body with one bit flipped at byte N (negative: from     N
+               the end)
+html           200 with an HTML page instead of the document
+no_cors        the normal answer without any CORS header
+delay          the normal answer after N seconds of silence                seconds
+throttle       the normal answer at N bytes per second                     bytes/s
+bad_length     a Content-Length N bytes larger than the body, then close   N
+=============  ==========================================================  ==============
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+
+KINDS = ("status", "reset", "truncate", "flip", "html", "no_cors", "delay", "throttle", "bad_length")
+# the argument each kind takes, and its type
+_ARGUMENT = {"status": ("status", int), "truncate": ("bytes", int), "flip": ("offset", int),
+             "delay": ("seconds", float), "throttle": ("rate", float), "bad_length": ("extra", int)}
+
+HTML_PAGE = (b"<!DOCTYPE html><html><head><title>Maintenance</title></head>"
+             b"<body><h1>OpenML is down for maintenance</h1></body></html>\n")
+
+
+@dataclass
+class Rule:
+    match: str
+    kind: str
+    times: int | None = None
+    status: int = 503
+    retry_after: float | None = None
+    bytes: int = 0
+    offset: int = 0
+    seconds: float = 0.0
+    rate: float = 1e6
+    extra: int = 100
+    fired: int = 0
+    _pattern: re.Pattern = field(default=None, repr=False)
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown fault kind {self.kind!r}; one of {KINDS}")
+        self._pattern = re.compile(self.match)
+
+    @classmethod
+    def from_spec(cls, spec: str) -> "Rule":
+        """``"REGEX KIND[:ARG] [xN]"``, e.g. ``"\\.pq$ status:503 x2"``."""
+        parts = spec.split()
+        if len(parts) not in (2, 3):
+            raise ValueError(f"fault spec {spec!r}: want 'REGEX KIND[:ARG] [xN]'")
+        kind, _, argument = parts[1].partition(":")
+        fields = {}
+        if argument:
+            name, convert = _ARGUMENT.get(kind, (None, None))
+            if name is None:
+                raise ValueError(f"fault kind {kind!r} takes no argument")
+            fields[name] = convert(argument)
+        times = int(parts[2].lstrip("x")) if len(parts) == 3 else None
+        return cls(match=parts[0], kind=kind, times=times, **fields)
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Rule":
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__ and not k.startswith("_")}
+        return cls(**known)
+
+    def as_json(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
+
+
+class Faults:
+    """The active rules of one server (thread-safe)."""
+
+    def __init__(self, rules=()):
+        self._lock = threading.Lock()
+        self._rules: list[Rule] = list(rules)
+
+    def replace(self, rules) -> None:
+        with self._lock:
+            self._rules = list(rules)
+
+    def rules(self) -> list[dict]:
+        with self._lock:
+            return [r.as_json() for r in self._rules]
+
+    def take(self, path: str) -> Rule | None:
+        """The first rule that matches ``path`` and has not used up its times."""
+        with self._lock:
+            for rule in self._rules:
+                if rule._pattern.search(path) and (rule.times is None or rule.fired < rule.times):
+                    rule.fired += 1
+                    return rule
+        return None
