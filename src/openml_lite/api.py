@@ -115,7 +115,7 @@ async def fetch_openml_async(
 def _request(*, name, version, data_id, data_home, target_column, cache, return_X_y, as_frame,
              n_retries, delay, parser, read_csv_kwargs, engine, base_url, progress, transport) -> Request:
     """sklearn's argument checks (same exception types), plus ours."""
-    _check(name is None or isinstance(name, str), "name", "a str or None", name)
+    _check(name is None or isinstance(name, str), "name", "an instance of 'str' or None", name)
     _check(version == "active" or _int_at_least(version, 1), "version",
            "an int in the range [1, inf) or a str among {'active'}", version)
     _check(data_id is None or _int_at_least(data_id, 1), "data_id",
@@ -127,8 +127,8 @@ def _request(*, name, version, data_id, data_home, target_column, cache, return_
     _check(_int_at_least(n_retries, 1), "n_retries", "an int in the range [1, inf)", n_retries)
     _check(isinstance(delay, numbers.Real) and not isinstance(delay, bool) and delay > 0,
            "delay", "a float in the range (0.0, inf)", delay)
-    _check(parser in ("auto", "pandas", "liac-arff"), "parser",
-           "a str among {'auto', 'liac-arff', 'pandas'}", parser)
+    parsers = {"auto", "pandas", "liac-arff"}  # a set, printed as sklearn prints its own
+    _check(parser in parsers, "parser", f"a str among {{{', '.join(map(repr, parsers))}}}", parser)
     _check(engine in engines.ENGINE_NAMES, "engine", f"a str among {set(engines.ENGINE_NAMES)}", engine)
     _check(progress in ("auto", True, False) or callable(progress), "progress",
            "'auto', a bool or a callable", progress)

@@ -1,0 +1,47 @@
+"""Bad arguments: the same exception type and message as sklearn.datasets.fetch_openml
+where sklearn has one, raised before any request."""
+
+from __future__ import annotations
+
+import pytest
+
+import openml_lite
+
+SAME_AS_SKLEARN = [
+    dict(data_id=-1),
+    dict(data_id=0),
+    dict(data_id=1.5),
+    dict(name=3),
+    dict(name="iris", version=0),
+    dict(name="iris", version="latest"),
+    dict(data_id=61, as_frame="yes"),
+    dict(data_id=61, target_column=3),
+    dict(data_id=61, n_retries=0),
+    dict(data_id=61, delay=0),
+    dict(data_id=61, parser="csv"),
+    dict(name="iris", data_id=61),
+    dict(),
+    dict(data_id=61, version=2),
+]
+
+
+@pytest.mark.parametrize("kwargs", SAME_AS_SKLEARN, ids=[str(k) for k in SAME_AS_SKLEARN])
+def test_same_error_as_sklearn(kwargs, sklearn_at_mirror, mirror_url, mirror_log):
+    with pytest.raises(Exception) as theirs:
+        sklearn_at_mirror(cache=False, **kwargs)
+    with pytest.raises(Exception) as ours:
+        openml_lite.fetch_openml(base_url=mirror_url, cache=False, **kwargs)
+    builtin = [c for c in type(theirs.value).__mro__ if c.__module__ == "builtins" and c is not Exception]
+    assert all(isinstance(ours.value, c) for c in builtin[:-2]), (type(ours.value), type(theirs.value))
+    assert str(ours.value) == str(theirs.value)
+    assert mirror_log.paths() == []
+
+
+@pytest.mark.parametrize("kwargs,message", [
+    (dict(data_id=61, engine="duckdb"), "'engine' parameter"),
+    (dict(data_id=61, progress="loud"), "'progress' parameter"),
+])
+def test_our_own_arguments(kwargs, message, mirror_url, mirror_log):
+    with pytest.raises(openml_lite.InvalidParameterError, match=message):
+        openml_lite.fetch_openml(base_url=mirror_url, cache=False, **kwargs)
+    assert mirror_log.paths() == []
