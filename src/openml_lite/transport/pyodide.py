@@ -14,11 +14,16 @@ from . import ProgressCallback, Response, TransportError
 
 
 class FetchTransport:
+    def __init__(self, timeout: float = 60.0):
+        self.timeout = timeout  # seconds until the request is aborted (AbortSignal.timeout)
+
     async def get(self, url, *, headers=None, progress: ProgressCallback | None = None):
+        from js import AbortSignal
         from pyodide.http import pyfetch
 
         try:
-            answer = await pyfetch(url, headers=headers or {})
+            answer = await pyfetch(url, headers=headers or {},
+                                   signal=AbortSignal.timeout(int(self.timeout * 1000)))
             headers = {name.lower(): value for name, value in answer.headers.items()}
             if progress is None:
                 body = await answer.bytes()
@@ -26,8 +31,9 @@ class FetchTransport:
                 body = await _read_with_progress(answer, headers, progress)
         except Exception as error:  # JsException/OSError: refused, CORS, offline
             raise TransportError(
-                f"no answer from {url}: {error} (in a browser this also means the server "
-                "sent no CORS header)"
+                f"no answer from {url}: {error}. In a browser this is also what a server "
+                "without CORS headers looks like: such a server cannot be used from a page "
+                "(data.openml.org sends them; a mirror must too)"
             ) from error
         return Response(url=url, status=answer.status, body=body, headers=headers)
 
