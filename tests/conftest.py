@@ -12,6 +12,7 @@ import os
 import pytest
 
 from openml_lite.mirror import MirrorServer, build_mirror
+from openml_lite.mirror.faults import Rule
 from support import MirrorLog
 
 
@@ -74,3 +75,22 @@ def mirror_log(mirror_url):
     return log
 
 
+
+
+@pytest.fixture(scope="module")
+def faulty(mirror_dir):
+    """A mirror of the module's own, whose faults touch no other test module."""
+    with MirrorServer(mirror_dir) as server:
+        yield server
+
+
+@pytest.fixture
+def inject(faulty):
+    """inject("REGEX KIND[:ARG] [xN]", ...): the faulty mirror's rules for one test."""
+
+    def set_rules(*specs):
+        faulty.faults.replace([Rule.from_spec(spec) for spec in specs])
+
+    faulty.reset_requests()
+    yield set_rules
+    faulty.faults.replace([])

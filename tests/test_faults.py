@@ -14,29 +14,12 @@ import openml_lite
 from compare import assert_same
 from openml_lite import ArffFallbackWarning, DataIntegrityError, DatasetNotFoundError, DownloadError
 from openml_lite.cache.disk import DiskCache
-from openml_lite.mirror import MirrorServer, parquet_path_for
+from openml_lite.mirror import parquet_path_for
 from openml_lite.mirror.faults import Rule
 from openml_lite.transport.native import UrllibTransport
 
 TITANIC = 40945
 PARQUET = parquet_path_for(TITANIC)
-
-
-@pytest.fixture(scope="module")
-def faulty(mirror_dir):
-    """A mirror of our own, so that its faults touch no other test."""
-    with MirrorServer(mirror_dir) as server:
-        yield server
-
-
-@pytest.fixture
-def inject(faulty):
-    def set_rules(*specs):
-        faulty.faults.replace([Rule.from_spec(spec) for spec in specs])
-
-    faulty.reset_requests()
-    yield set_rules
-    faulty.faults.replace([])
 
 
 @pytest.fixture(scope="module")

@@ -13,24 +13,6 @@ pytest.importorskip(
 
 from pytest_pyodide import run_in_pyodide  # noqa: E402
 
-from openml_lite.mirror import MirrorServer  # noqa: E402
-from openml_lite.mirror.faults import Rule  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def faulty(mirror_dir):
-    with MirrorServer(mirror_dir) as server:
-        yield server
-
-
-@pytest.fixture
-def inject(faulty):
-    def set_rules(*specs):
-        faulty.faults.replace([Rule.from_spec(spec) for spec in specs])
-
-    faulty.reset_requests()
-    yield set_rules
-    faulty.faults.replace([])
 
 
 @run_in_pyodide
