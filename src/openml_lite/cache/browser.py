@@ -38,7 +38,10 @@ class CacheStorage:
 def has_cache_storage() -> bool:
     import js
 
-    return hasattr(js, "caches") and bool(js.caches)
+    try:  # opaque origins (file:, data:, sandboxed frames) throw a SecurityError here
+        return hasattr(js, "caches") and bool(js.caches)
+    except Exception:
+        return False
 
 
 def browser_cache(*, can_await_js: bool):
