@@ -45,6 +45,7 @@ class Request:
     read_csv_kwargs: dict | None
     engine: str
     progress: object = "auto"  # "auto", True, False, or a callable(received, total)
+    dtypes: str = "sklearn"  # or "openml": the parquet file's own compact types
 
 
 def make_cache(data_home, cache: bool, *, can_await_js: bool = True) -> Cache:
@@ -176,7 +177,8 @@ async def _from_parquet(fetcher: Fetcher, description: Description, features: li
         try:
             table = await _decode(engine, response.body, description, features, qualities, url)
             report.mark("decode")
-            parts = convert.make_bunch(table, description, features, selection, as_frame=as_frame)
+            parts = convert.make_bunch(table, description, features, selection, as_frame=as_frame,
+                                       dtypes=request.dtypes)
             report.mark("convert")
             break
         except DataIntegrityError as problem:  # damaged, or types unlike the features list

@@ -1,4 +1,5 @@
-"""Columns -> the Bunch ``sklearn.datasets.fetch_openml(parser="pandas")`` returns.
+"""Columns -> the Bunch ``sklearn.datasets.fetch_openml(parser="pandas")`` returns
+(or, with ``dtypes="openml"``, the file's own compact types: ``to_openml_column``).
 
 sklearn reads ARFF text with ``pandas.read_csv``; OpenML's parquet holds the same
 values with other types. The rules below (checked against sklearn 1.9.1 + pandas 2.3.3
@@ -31,7 +32,7 @@ _ARFF_NEEDS_QUOTES = re.compile(r"[\"'\\\s%,\x00-\x19]")
 
 
 def make_bunch(table: Table, description: Description, features: list[Feature],
-               selection: Selection, *, as_frame: bool) -> dict:
+               selection: Selection, *, as_frame: bool, dtypes: str = "sklearn") -> dict:
     """data, target, frame, categories, feature_names, target_names (sklearn's first six keys)."""
     wanted = set(selection.feature_names) | set(selection.target_names)
     kept = [f for f in features if f.name in wanted]  # file order, as sklearn keeps it
@@ -42,7 +43,8 @@ def make_bunch(table: Table, description: Description, features: list[Feature],
             "that its features list declares", dataset=description.label,
         )
     rows = n_rows(table)
-    columns = {f.name: to_sklearn_column(table[f.name], f, description) for f in kept}
+    to_column = to_openml_column if dtypes == "openml" else to_sklearn_column
+    columns = {f.name: to_column(table[f.name], f, description) for f in kept}
     frame = pd.DataFrame(columns, index=pd.RangeIndex(rows), copy=False)
 
     data = frame[selection.feature_names]
@@ -96,6 +98,26 @@ def _nominal(column: Column, feature: Feature, description: Description) -> pd.C
     lookup = np.full(len(values) + 1, -1, dtype=np.int64)
     lookup[order] = np.arange(len(order))
     return pd.Categorical.from_codes(lookup[codes], categories=[values[i] for i in order])
+
+
+def to_openml_column(column: Column, feature: Feature, description: Description):
+    """dtypes="openml": the file's own compact types. Numbers keep their width (uint8
+    pixels stay uint8); nominal columns become *ordered* Categoricals with every declared
+    level in declared order (the file's dictionary; the features list where an engine
+    gives plain strings); strings as in sklearn (object, NaN)."""
+    if feature.data_type == "nominal":
+        if isinstance(column, DictColumn):
+            codes, levels = np.asarray(column.codes), list(column.values)
+        else:
+            observed = pd.unique(column[pd.notna(column)])
+            levels = list(feature.nominal_values or ())
+            if not set(observed) <= set(levels):
+                levels = sorted(observed)
+            codes = pd.Categorical(column, categories=levels).codes
+        return pd.Categorical.from_codes(codes, categories=levels, ordered=True)
+    if feature.data_type in NUMERIC_TYPES:
+        return _numeric(column, feature, description) if isinstance(column, DictColumn) else column
+    return _strings(column)
 
 
 def _arff_sort_key(value: str) -> str:
