@@ -242,7 +242,6 @@ def test_titanic_preview_dtypes_progress_and_model(driver, demo, expected):
     assert float(driver.find_element(By.ID, "score").get_attribute("data-score")) == pytest.approx(score, abs=5e-4)
     assert "LogisticRegression" in text(driver, "fit-result")
 
-    height = driver.execute_script("return document.documentElement.scrollHeight")
     screenshot(driver, "demo-page.png")
     assert time.monotonic() - started < 120
 

@@ -137,7 +137,7 @@ def test_second_page_load_reads_the_browser_cache(selenium_standalone, mirror_ur
         return json.loads(selenium.run_async(PAGE_LOAD % {"mirror": mirror_url}))
 
     first = load_in_fresh_page()
-    assert f"/datasets/0004/40945/dataset_40945.pq" in mirror_log.paths()
+    assert "/datasets/0004/40945/dataset_40945.pq" in mirror_log.paths()
     parquet_url = f"{mirror_url}/datasets/0004/40945/dataset_40945.pq"
     assert parquet_url in first["cached"]
 
