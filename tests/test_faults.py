@@ -96,8 +96,11 @@ def test_412_on_a_name_lookup(faulty, inject, data_home):
     assert cache_entries(data_home) == []
 
 
-def test_connection_closed_mid_body_is_retried(faulty, inject, data_home, expected):
-    inject(r"\.pq$ reset x1")
+@pytest.mark.parametrize("fault", ["reset x1", "truncate:100 x1"],
+                         ids=["closed-mid-body", "damaged-then-healed"])
+def test_one_bad_answer_then_a_good_one(fault, faulty, inject, data_home, expected):
+    """A connection closed mid-body is retried; a damaged file is fetched once more."""
+    inject(rf"\.pq$ {fault}")
     assert_same(dict(load(faulty, data_home)), expected)
     assert hits(faulty, ".pq") == 2
     assert_cache_is_good(data_home, faulty, expected)
@@ -119,13 +122,6 @@ def test_damaged_parquet_falls_back_to_arff(spec, faulty, inject, data_home, exp
     assert hits(faulty, ".pq") == 2  # fetched once more before giving up on it
     assert not any(e.endswith(".pq") for e in cache_entries(data_home))
     assert any("/data/v1/download/" in e for e in cache_entries(data_home))
-
-
-def test_damaged_parquet_that_heals_on_the_second_try(faulty, inject, data_home, expected):
-    inject(r"\.pq$ truncate:100 x1")
-    assert_same(dict(load(faulty, data_home)), expected)
-    assert hits(faulty, ".pq") == 2
-    assert_cache_is_good(data_home, faulty, expected)
 
 
 def test_parquet_missing_from_the_file_server_falls_back_to_arff(faulty, inject, data_home, expected):
