@@ -87,10 +87,11 @@ async def load(request: Request, fetcher: Fetcher, base_url: str | None):
     report.dataset, report.data_id = description.label, description.id
     report.mark("metadata")
 
+    # the row count, for checking parquet and for liac-arff's shape (sparse: not needed)
+    qualities = {} if sparse else await client.qualities(description)
     why_arff = _why_not_parquet(description, request)
     parts = None
     if why_arff is None:
-        qualities = await client.qualities(description)  # the row count, for checking
         try:
             parts = await _from_parquet(fetcher, description, features, qualities, selection,
                                         as_frame, request, report)
@@ -101,7 +102,6 @@ async def load(request: Request, fetcher: Fetcher, base_url: str | None):
             f"dataset {description.label}: {why_arff}; reading the ARFF file instead "
             "(the slow path; same result as sklearn).", ArffFallbackWarning, stacklevel=4,
         )
-        qualities = {} if sparse else await client.qualities(description)
         parts = await _from_arff(fetcher, description, features, selection, as_frame, request, qualities, report)
 
     await fetcher.commit()  # only now: nothing of a failed load reaches the cache
@@ -140,7 +140,7 @@ async def _data_file(fetcher: Fetcher, url: str, description: Description, reque
     bar = progress.resolve(request.progress)
     response = await fetcher.get(url, dataset=description.label, progress=bar(url) if bar else None)
     report.source, report.data_url, report.data_bytes = source, url, len(response.body)
-    report.from_cache = fetcher.log[-1] == f"cache {url}"
+    report.from_cache = response.cached
     report.mark("download")
     return response
 
