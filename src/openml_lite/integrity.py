@@ -7,8 +7,8 @@ the magic bytes and footer length, that the engine can decode it at all, every c
 of the features list present, the row count against the qualities'
 NumberOfInstances, each column's missing values against the features'
 number_of_missing_values, and each column's decoded min, max and null count against
-the statistics the writer stored in the footer (where a Python footer reader,
-pyarrow or fastparquet, is at hand). A flip that keeps every value inside the
+the statistics the writer stored in the footer (where pyarrow is at hand to read
+the footer). A flip that keeps every value inside the
 column's old range and count can still pass unseen.
 """
 
@@ -119,6 +119,11 @@ def _footer_statistics(body: bytes) -> dict:
                              f"{meta.num_columns}")
         for c in range(group.num_columns):
             chunk = group.column(c)
+            # likewise when a chunk's physical type differs from its schema column's
+            declared = meta.schema.column(c).physical_type
+            if chunk.physical_type != declared:
+                raise ValueError(f"column {chunk.path_in_schema!r} is {chunk.physical_type} "
+                                 f"in row group {g} but {declared} in the schema")
             stats = chunk.statistics
             if stats is None:
                 continue
