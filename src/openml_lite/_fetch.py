@@ -214,7 +214,9 @@ async def _from_arff(fetcher: Fetcher, description: Description, features: list[
                      report: LoadReport):
     url = description.get("url")
     if in_pyodide() and not fetcher.blocking:
-        await _load_sklearn_in_pyodide()  # its ARFF parser; a fresh kernel has not loaded it
+        from .pyodide_packages import ensure_sklearn
+
+        await ensure_sklearn()  # its ARFF parser; a fresh kernel has not loaded it
     response = await _data_file(fetcher, url, description, request, report, "arff")
     if not response.ok:
         raise DownloadError(
@@ -236,15 +238,6 @@ async def _from_arff(fetcher: Fetcher, description: Description, features: list[
     report.engine = "arff"
     report.mark("decode")
     return parts
-
-
-async def _load_sklearn_in_pyodide() -> None:
-    try:
-        import sklearn  # noqa: F401
-    except ModuleNotFoundError:
-        import pyodide_js
-
-        await pyodide_js.loadPackage("scikit-learn")
 
 
 def _warn_about_status(description: Description) -> None:

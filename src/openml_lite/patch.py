@@ -55,12 +55,13 @@ def _ensure_sklearn() -> None:
 
         if not in_pyodide():
             raise ModuleNotFoundError("patch_sklearn() needs scikit-learn: pip install scikit-learn") from None
-    import pyodide_js
     from pyodide.ffi import can_run_sync, run_sync
+
+    from .pyodide_packages import ensure_sklearn
 
     if not can_run_sync():
         raise ModuleNotFoundError(
             "patch_sklearn() needs scikit-learn, which is not loaded, and this runtime cannot "
             "load it synchronously: `import sklearn` (or `%pip install scikit-learn`) first."
         )
-    run_sync(pyodide_js.loadPackage("scikit-learn"))
+    run_sync(ensure_sklearn())
