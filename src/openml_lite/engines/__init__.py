@@ -37,21 +37,27 @@ def available_engines(*, sync_only: bool = False) -> list[str]:
     ``sync_only``: leave out engines that must await JavaScript (the sync API in a
     Pyodide without JSPI cannot wait for a promise).
     """
-    names = [*_already_imported(), "js", *AUTO_ORDER] if in_pyodide() else [*AUTO_ORDER, "js"]
-    engines = [load_engine(name) for name in dict.fromkeys(names)]
-    return [e.NAME for e in engines if e.works() and not (sync_only and hasattr(e, "read_async"))]
+    return [name for name in _auto_order() if _usable(load_engine(name), sync_only)]
 
 
 def get_engine(name: str = "auto", *, sync_only: bool = False) -> ModuleType:
     """An engine that works now, without loading anything."""
     if name not in ENGINE_NAMES:
         raise ValueError(f"engine must be one of {ENGINE_NAMES}, got {name!r}")
-    candidates = available_engines(sync_only=sync_only) if name == "auto" else [name]
-    for candidate in candidates:
+    for candidate in _auto_order() if name == "auto" else [name]:
         engine = load_engine(candidate)
-        if engine.works() and not (sync_only and hasattr(engine, "read_async")):
+        if _usable(engine, sync_only):
             return engine
     raise _unavailable(name, sync_only)
+
+
+def _auto_order() -> list[str]:
+    names = [*_already_imported(), "js", *AUTO_ORDER] if in_pyodide() else [*AUTO_ORDER, "js"]
+    return list(dict.fromkeys(names))
+
+
+def _usable(engine: ModuleType, sync_only: bool) -> bool:
+    return engine.works() and not (sync_only and hasattr(engine, "read_async"))
 
 
 async def choose_engine(name: str = "auto", *, sync_only: bool = False) -> ModuleType:
@@ -79,10 +85,10 @@ def _already_imported() -> list[str]:
 
 
 async def _load_pyodide_package(name: str) -> bool:
-    import pyodide_js
+    from ..pyodide_packages import load_package
 
     try:
-        await pyodide_js.loadPackage(name)
+        await load_package(name)
     except Exception:  # not in this Pyodide's lock, or its files cannot be fetched
         return False
     engine = load_engine(name)
