@@ -204,8 +204,9 @@ async def _decode(engine, body: bytes, description: Description, features: list[
     except BaseException as error:  # whatever the engine raises on bytes it cannot read
         # (BaseException: polars reports a Rust panic as pyo3's PanicException)
         raise integrity.damaged(description, url, f"{engine.NAME} cannot decode it ({type(error).__name__}: {error})") from error
-    integrity.check_table(table, description, features, qualities, url)
-    integrity.check_statistics(table, body, description, url)
+    nulls = integrity.null_counts(table)
+    integrity.check_table(table, description, features, qualities, url, nulls)
+    integrity.check_statistics(table, body, description, url, nulls)
     return table
 
 

@@ -37,8 +37,13 @@ def check_parquet_bytes(body: bytes, description: Description, url: str) -> None
         raise damaged(description, url, problem)
 
 
+def null_counts(table: Table) -> dict[str, int]:
+    """Missing values per column, counted once for both checks below."""
+    return {name: count_nulls(column) for name, column in table.items()}
+
+
 def check_table(table: Table, description: Description, features: list[Feature],
-                qualities: dict, url: str) -> None:
+                qualities: dict, url: str, nulls: dict[str, int]) -> None:
     missing = [f.name for f in features if f.name not in table]
     if missing:
         raise damaged(description, url, f"columns {missing} of the features list are not in it")
@@ -59,25 +64,25 @@ def check_table(table: Table, description: Description, features: list[Feature],
             if len(codes) and codes.max(initial=-1) >= len(column.values):
                 raise damaged(description, url, f"column {name!r} points past its dictionary")
     for feature in features:
-        nulls = count_nulls(table[feature.name])
-        if nulls != feature.n_missing:
-            raise damaged(description, url, f"column {feature.name!r} has {nulls} missing values "
-                          f"where OpenML's features list says {feature.n_missing}")
+        if nulls[feature.name] != feature.n_missing:
+            raise damaged(description, url, f"column {feature.name!r} has {nulls[feature.name]} "
+                          f"missing values where OpenML's features list says {feature.n_missing}")
 
 
-def check_statistics(table: Table, body: bytes, description: Description, url: str) -> None:
+def check_statistics(table: Table, body: bytes, description: Description, url: str,
+                     nulls: dict[str, int]) -> None:
     """Decoded values against the footer's per-column min / max / null count."""
     try:
         stored = _footer_statistics(body)
     except ValueError as error:
         raise damaged(description, url, str(error)) from error
-    for name, (low, high, nulls) in stored.items():
+    for name, (low, high, stored_nulls) in stored.items():
         if name not in table:
             continue
         column = table[name]
-        if nulls is not None and count_nulls(column) != nulls:
-            raise damaged(description, url, f"column {name!r} decodes to {count_nulls(column)} "
-                          f"missing values where its footer says {nulls}")
+        if stored_nulls is not None and nulls[name] != stored_nulls:
+            raise damaged(description, url, f"column {name!r} decodes to {nulls[name]} "
+                          f"missing values where its footer says {stored_nulls}")
         if low is None or high is None:
             continue
         values = _present_values(column)
