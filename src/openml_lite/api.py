@@ -135,7 +135,7 @@ def _request(*, name, version, data_id, data_home, target_column, cache, return_
     _check(_int_at_least(n_retries, 1), "n_retries", "an int in the range [1, inf)", n_retries)
     _check(isinstance(delay, numbers.Real) and not isinstance(delay, bool) and delay > 0,
            "delay", "a float in the range (0.0, inf)", delay)
-    parsers = {"auto", "pandas", "liac-arff"}  # a set, printed as sklearn prints its own
+    parsers = {"auto", "pandas", "liac-arff"}  # printed as a set, like sklearn (order varies by process)
     _check(parser in parsers, "parser", f"a str among {{{', '.join(map(repr, parsers))}}}", parser)
     _check(engine in engines.ENGINE_NAMES, "engine", f"a str among {set(engines.ENGINE_NAMES)}", engine)
     _check(progress in ("auto", True, False) or callable(progress), "progress",
