@@ -13,7 +13,8 @@ import pytest
 
 from openml_lite.mirror import MirrorServer, build_mirror
 from openml_lite.mirror.faults import Rule
-from support import MirrorLog
+from openml_lite.mirror.synthetic import add_synthetic
+from support import SYNTHETIC_MNIST_ROWS, MirrorLog
 
 
 @pytest.fixture(scope="session")
@@ -23,6 +24,7 @@ def mirror_dir(tmp_path_factory):
         return given
     folder = tmp_path_factory.mktemp("mirror")
     build_mirror(folder)
+    add_synthetic(folder, mnist_rows=SYNTHETIC_MNIST_ROWS)
     return str(folder)
 
 

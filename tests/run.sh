@@ -22,7 +22,8 @@ OPENML_LITE_PYTHON="$venv/bin/python" node --test tests/js/   # the JS decoder v
 
 mirror_dir=$(mktemp -d -t openml-lite-mirror-XXXX)
 server_log=$(mktemp -t openml-lite-mirror-log-XXXX)
-"$venv/bin/python" -m openml_lite.mirror build "$mirror_dir" > /dev/null
+# + a generated mnist_784-shaped dataset (wide: column projection); rows as tests/support.py
+"$venv/bin/python" -m openml_lite.mirror build "$mirror_dir" --synthetic-mnist-rows 2000 > /dev/null
 "$venv/bin/python" -m openml_lite.mirror serve "$mirror_dir" --port 0 > "$server_log" 2>&1 &
 server_pid=$!
 trap 'kill "$server_pid" 2>/dev/null || true; rm -rf "$mirror_dir" "$server_log"' EXIT

@@ -26,6 +26,10 @@ CHROMIUM_OFFLINE_FLAGS = [
 DATASETS = fixture_datasets()
 DENSE = [d for d in DATASETS if d["has_parquet"]]
 SPARSE = [d for d in DATASETS if not d["has_parquet"]]
+# The generated mnist_784-shaped dataset every test mirror also holds (tests/run.sh
+# builds it with the same row count): 785 columns, a footer larger than one range request.
+SYNTHETIC_MNIST_ROWS = 2000
+SYNTHETIC_MNIST_ID = 990002
 
 
 def recorded_features(data_id: int) -> list[dict]:
@@ -53,11 +57,15 @@ class MirrorLog:
         urllib.request.urlopen(urllib.request.Request(f"{self.url}/_mirror/reset", method="POST")).close()
 
     def paths(self) -> list[str]:
+        return [r["path"] for r in self.records()]
+
+    def records(self) -> list[dict]:
+        """Every request since the last reset: method, path, status, range, fault."""
         import json
         import urllib.request
 
         with urllib.request.urlopen(f"{self.url}/_mirror/requests") as answer:
-            return [r["path"] for r in json.load(answer)]
+            return json.load(answer)
 
 
 class RewritingTransport:

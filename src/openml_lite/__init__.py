@@ -9,6 +9,7 @@ from .patch import patch_sklearn, unpatch_sklearn
 from .report import LoadReport, last_load_report
 from .errors import (
     ArffFallbackWarning,
+    ColumnNotFoundError,
     DataIntegrityError,
     DatasetNotFoundError,
     DownloadError,
@@ -23,7 +24,7 @@ __version__ = "0.1.0"
 __all__ = [
     "fetch_openml", "fetch_openml_async", "available_engines", "InvalidParameterError",
     "patch_sklearn", "unpatch_sklearn", "last_load_report", "LoadReport",
-    "OpenMLError", "DatasetNotFoundError", "TargetColumnError",
+    "OpenMLError", "DatasetNotFoundError", "TargetColumnError", "ColumnNotFoundError",
     "DownloadError", "DataIntegrityError", "EngineUnavailableError",
     "ArffFallbackWarning", "InactiveDatasetWarning",
 ]

@@ -13,7 +13,7 @@ import os
 import warnings
 from dataclasses import dataclass
 
-from . import arff, convert, engines, integrity, progress
+from . import arff, convert, engines, integrity, progress, projection
 from .bunch import make_bunch
 from .cache import Cache, NoCache, default_data_home
 from .errors import (
@@ -24,7 +24,8 @@ from .fetcher import Fetcher
 from .openml import Description, Feature, OpenMLClient
 from .report import LoadReport, publish
 from .selection import Selection, select_columns
-from .transport import Transport, in_pyodide
+from .parquet_footer import FooterError
+from .transport import Response, Transport, in_pyodide
 
 log = logging.getLogger("openml_lite")
 
@@ -46,6 +47,7 @@ class Request:
     engine: str
     progress: object = "auto"  # "auto", True, False, or a callable(received, total)
     dtypes: str = "sklearn"  # or "openml": the parquet file's own compact types
+    columns: tuple[str, ...] | None = None  # only these data columns (and the target)
 
 
 def make_cache(data_home, cache: bool, *, can_await_js: bool = True) -> Cache:
@@ -83,7 +85,8 @@ async def load(request: Request, fetcher: Fetcher, base_url: str | None):
             "Use parser='liac-arff' or parser='auto' instead."
         )
     features = await client.features(description)
-    selection = select_columns(description, features, request.target_column, as_frame=as_frame)
+    selection = select_columns(description, features, request.target_column, as_frame=as_frame,
+                               columns=request.columns)
     report.dataset, report.data_id = description.label, description.id
     report.mark("metadata")
 
@@ -139,10 +142,15 @@ async def _data_file(fetcher: Fetcher, url: str, description: Description, reque
     """Download a data file (with progress) and book it in the report."""
     bar = progress.resolve(request.progress)
     response = await fetcher.get(url, dataset=description.label, progress=bar(url) if bar else None)
-    report.source, report.data_url, report.data_bytes = source, url, len(response.body)
-    report.from_cache = response.cached
-    report.mark("download")
+    _book(report, url, len(response.body), cached=response.cached, source=source)
     return response
+
+
+def _book(report: LoadReport, url: str, size: int, *, cached: bool, source: str = "parquet",
+          range_requests: int = 0) -> None:
+    report.source, report.data_url, report.data_bytes = source, url, size
+    report.from_cache, report.range_requests = cached, range_requests
+    report.mark("download")
 
 
 async def _from_parquet(fetcher: Fetcher, description: Description, features: list[Feature],
@@ -160,41 +168,76 @@ async def _from_parquet(fetcher: Fetcher, description: Description, features: li
     if request.read_csv_kwargs:
         warnings.warn("read_csv_kwargs only applies to the ARFF path; ignored for parquet.",
                       UserWarning, stacklevel=5)
+    # columns=: read only what the Bunch holds (and, where ranges work, download only that)
+    needed = None if request.columns is None else [*selection.feature_names, *selection.target_names]
+    checked = features if needed is None else [f for f in features if f.name in needed]
+    ranged, damaged_before = needed is not None, False
     # A damaged file (from the cache or the network) is dropped and fetched once more;
-    # damaged twice, the ARFF copy is read instead.
-    for attempt in (1, 2):
+    # damaged twice, the ARFF copy is read instead. A damaged partial download is
+    # followed by the whole file.
+    while True:
+        body, partial = await _parquet_body(fetcher, url, description, request, report,
+                                            needed if ranged else None)
         try:
-            response = await _data_file(fetcher, url, description, request, report, "parquet")
-        except DownloadError as error:
-            raise _ParquetUnavailable(f"its parquet file could not be downloaded ({error})") from error
-        if response.status in _PARQUET_MISSING:
-            raise _ParquetUnavailable(f"its parquet file {url} answered HTTP {response.status}")
-        if not response.ok:
-            raise DownloadError(
-                f"{url} answered HTTP {response.status} for the parquet file of {description.label}.",
-                dataset=description.label, url=url, status=response.status,
-            )
-        try:
-            table = await _decode(engine, response.body, description, features, qualities, url)
+            table = await _decode(engine, body, description, checked, qualities, url, needed)
             report.mark("decode")
             parts = convert.make_bunch(table, description, features, selection, as_frame=as_frame,
                                        dtypes=request.dtypes)
             report.mark("convert")
-            break
+            return parts
         except DataIntegrityError as problem:  # damaged, or types unlike the features list
+            if partial:
+                log.warning("%s; downloading the whole file", problem)
+                ranged = False
+                continue
             await fetcher.forget(url)
-            if attempt == 2:
+            if damaged_before:
                 raise _ParquetUnavailable(str(problem)) from problem
+            damaged_before = True
             log.warning("%s; downloading it again", problem)
-    return parts
+
+
+async def _parquet_body(fetcher: Fetcher, url: str, description: Description, request: Request,
+                        report: LoadReport, columns: list[str] | None) -> tuple[bytes, bool]:
+    """The parquet file's bytes, and whether they are only ``columns``' part of it."""
+    if columns is not None and await fetcher.cached(url) is None:
+        bar = progress.resolve(request.progress)
+        try:
+            got = await projection.fetch_columns(fetcher, url, columns, dataset=description.label,
+                                                 progress=bar(url) if bar else None)
+        except DownloadError as error:
+            raise _ParquetUnavailable(f"its parquet file could not be downloaded ({error})") from error
+        except (projection.RangesUnsupported, FooterError, DataIntegrityError) as why:
+            log.info("%s: downloading the whole parquet file, not just some columns (%s)",
+                     description.label, why)
+        else:
+            if isinstance(got, Response):  # the server sent the whole file anyway
+                fetcher.stage(url, got.body)
+                _book(report, url, len(got.body), cached=False)
+                return got.body, False
+            _book(report, url, got.downloaded, cached=False, range_requests=got.requests)
+            return got.body, True
+    try:
+        response = await _data_file(fetcher, url, description, request, report, "parquet")
+    except DownloadError as error:
+        raise _ParquetUnavailable(f"its parquet file could not be downloaded ({error})") from error
+    if response.status in _PARQUET_MISSING:
+        raise _ParquetUnavailable(f"its parquet file {url} answered HTTP {response.status}")
+    if not response.ok:
+        raise DownloadError(
+            f"{url} answered HTTP {response.status} for the parquet file of {description.label}.",
+            dataset=description.label, url=url, status=response.status,
+        )
+    return response.body, False
 
 
 async def _decode(engine, body: bytes, description: Description, features: list[Feature],
-                  qualities: dict, url: str):
-    """Decode and check; any failure is a DataIntegrityError naming dataset and URL."""
+                  qualities: dict, url: str, columns: list[str] | None = None):
+    """Decode (all columns, or ``columns``) and check the columns of ``features``;
+    any failure is a DataIntegrityError naming dataset and URL."""
     integrity.check_parquet_bytes(body, description, url)
     try:
-        table = await engines.read(engine, body)
+        table = await engines.read(engine, body, columns)
     except OpenMLError as error:
         if error.dataset is None:  # an engine's own check: say which dataset and URL
             raise integrity.damaged(description, url, str(error)) from error

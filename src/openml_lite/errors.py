@@ -31,6 +31,12 @@ class TargetColumnError(OpenMLError, KeyError):
     __str__ = OpenMLError.__str__
 
 
+class ColumnNotFoundError(OpenMLError, KeyError):
+    """``columns=`` names something that is not a data column of the dataset."""
+
+    __str__ = OpenMLError.__str__
+
+
 class DownloadError(OpenMLError):
     """A file could not be downloaded (network error, or an HTTP error after retries)."""
 

@@ -32,7 +32,7 @@ class Fetcher:
 
     async def get(
         self, url: str, *, dataset: str | None = None, cacheable: bool = True,
-        progress: ProgressCallback | None = None,
+        progress: ProgressCallback | None = None, headers: dict[str, str] | None = None,
     ) -> Response:
         """A 2xx answer or an error answer that is not transient (4xx).
 
@@ -41,7 +41,7 @@ class Fetcher:
         raise :class:`DownloadError`.
         """
         if cacheable:
-            cached = self.staged.get(url) or await self.cache.get(url)
+            cached = await self.cached(url)
             if cached is not None:
                 self.log.append(f"cache {url}")
                 if progress is not None:  # callers see every load complete, cached or not
@@ -52,7 +52,7 @@ class Fetcher:
             self.log.append(f"http {url}")
             backoff = self.delay * 2**attempt  # delay, 2 delay, 4 delay, ...
             try:
-                response = await self.transport.get(url, progress=progress)
+                response = await self.transport.get(url, headers=headers, progress=progress)
                 status = response.status
                 problem = _transient_problem(response)
                 wait = _retry_after(response, backoff) if status == 429 else backoff
@@ -72,6 +72,14 @@ class Fetcher:
         if response.ok and cacheable:
             self.staged[url] = response.body
         return response
+
+    async def cached(self, url: str) -> bytes | None:
+        """What ``get(url)`` would answer from the cache (or this load's downloads), or None."""
+        return self.staged.get(url) or await self.cache.get(url)
+
+    def stage(self, url: str, body: bytes) -> None:
+        """Book bytes fetched another way (e.g. a whole file answering a Range request)."""
+        self.staged[url] = body
 
     async def _sleep(self, seconds: float) -> None:
         if self.blocking:

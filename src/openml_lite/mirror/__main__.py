@@ -21,6 +21,12 @@ def _build(args) -> int:
             f"{rec['status']:<11} {rec['format']:<11} rows={rec['n_rows']} "
             f"parquet={'yes' if rec['has_parquet'] else 'no'} lookups={len(rec['lookups'])}"
         )
+    if args.synthetic_mnist_rows:
+        from .synthetic import add_synthetic
+
+        for rec in add_synthetic(args.dir, mnist_rows=args.synthetic_mnist_rows):
+            print(f"{rec['id']:>6}  {'bench-' + rec['label']:<14} GENERATED rows={rec['rows']} "
+                  f"columns={rec['columns']} parquet={rec['parquet_bytes']} bytes")
     return 0
 
 
@@ -70,6 +76,8 @@ def main(argv=None) -> int:
     b.add_argument("dir", help="mirror folder to write")
     b.add_argument("--fixtures", default=None,
                    help="fixture folder with id_* subfolders (default: sklearn's)")
+    b.add_argument("--synthetic-mnist-rows", type=int, default=0, metavar="N",
+                   help="also write a GENERATED mnist_784-shaped dataset (id 990002) of N rows")
     b.set_defaults(func=_build)
     s = sub.add_parser("serve", help="serve a mirror folder over HTTP until SIGINT/SIGTERM")
     s.add_argument("dir", help="mirror folder to serve")

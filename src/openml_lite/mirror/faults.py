@@ -5,21 +5,24 @@ always). Rules come from the command line (``--fault "REGEX KIND[:ARG] [xN]"``) 
 from ``POST /_mirror/faults`` with ``{"rules": [{"match": ..., "kind": ..., ...}]}``
 (``POST /_mirror/faults/clear`` removes them). Kinds:
 
-=============  ==========================================================  ==============
-kind           what the client gets                                        argument
-=============  ==========================================================  ==============
-status         that HTTP status (OpenML's error body for 404/412 on the    status code
-               API; ``Retry-After`` when ``retry_after`` is given)
-reset          the headers and half the body, then the connection closes
-truncate       the first N bytes, with a Content-Length that says N        N (bytes)
-flip           the body with one bit flipped at byte N (negative: from     N
-               the end)
-html           200 with an HTML page instead of the document
-no_cors        the normal answer without any CORS header
-delay          the normal answer after N seconds of silence                seconds
-throttle       the normal answer at N bytes per second                     bytes/s
-bad_length     a Content-Length N bytes larger than the body, then close   N
-=============  ==========================================================  ==============
+================  ==========================================================  ==============
+kind              what the client gets                                        argument
+================  ==========================================================  ==============
+status            that HTTP status (OpenML's error body for 404/412 on the    status code
+                  API; ``Retry-After`` when ``retry_after`` is given)
+reset             the headers and half the body, then the connection closes
+truncate          the first N bytes, with a Content-Length that says N        N (bytes)
+flip              the body with one bit flipped at byte N (negative: from     N
+                  the end)
+html              200 with an HTML page instead of the document
+no_cors           the normal answer without any CORS header
+no_ranges         the whole file (200) whatever the Range header asks
+no_content_range  206 answers without Content-Range (what a page sees when
+                  a server does not expose that header to CORS requests)
+delay             the normal answer after N seconds of silence                seconds
+throttle          the normal answer at N bytes per second                     bytes/s
+bad_length        a Content-Length N bytes larger than the body, then close   N
+================  ==========================================================  ==============
 """
 
 from __future__ import annotations
@@ -28,7 +31,10 @@ import re
 import threading
 from dataclasses import dataclass, field
 
-KINDS = ("status", "reset", "truncate", "flip", "html", "no_cors", "delay", "throttle", "bad_length")
+KINDS = ("status", "reset", "truncate", "flip", "html", "no_cors", "delay", "throttle", "bad_length",
+         "no_ranges", "no_content_range")
+# kinds that change headers only: the normal answer is produced with them in mind
+HEADER_KINDS = ("no_cors", "no_ranges", "no_content_range")
 # the argument each kind takes, and its type
 _ARGUMENT = {"status": ("status", int), "truncate": ("bytes", int), "flip": ("offset", int),
              "delay": ("seconds", float), "throttle": ("rate", float), "bad_length": ("extra", int)}

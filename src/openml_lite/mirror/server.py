@@ -19,7 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .faults import HTML_PAGE, Faults, Rule
+from .faults import HEADER_KINDS, HTML_PAGE, Faults, Rule
 
 __all__ = ["MirrorServer", "relpath_for_url", "rewrite_origins", "OPENML_ORIGINS"]
 
@@ -305,7 +305,7 @@ class _Handler(BaseHTTPRequestHandler):
         if path.startswith("/_mirror/"):
             return self._control(head)
         self._fault = self.server.mirror.faults.take(path)
-        if self._fault is None or self._fault.kind == "no_cors":
+        if self._fault is None or self._fault.kind in HEADER_KINDS:
             return self._serve(path, head)
         return self._serve_with_fault(path, head, self._fault)
 
@@ -398,7 +398,9 @@ class _Handler(BaseHTTPRequestHandler):
         headers = {"Accept-Ranges": "bytes"}
         if kind != "parquet":
             headers["Vary"] = "Accept-Encoding"
-        rng = _parse_range(self.headers.get("Range"), size)
+        fault = getattr(self, "_fault", None)
+        fault = fault.kind if fault else None
+        rng = None if fault == "no_ranges" else _parse_range(self.headers.get("Range"), size)
         if rng == "unsatisfiable":
             headers["Content-Range"] = f"bytes */{size}"
             return self._send_simple(416, b"Range Not Satisfiable\n", "text/plain", head, headers)
@@ -413,7 +415,8 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._send_simple(200, data, ctype, head, headers, compress=True)
         else:
             status, start, length = 206, rng[0], rng[1] - rng[0] + 1
-            headers["Content-Range"] = f"bytes {rng[0]}-{rng[1]}/{size}"
+            if fault != "no_content_range":
+                headers["Content-Range"] = f"bytes {rng[0]}-{rng[1]}/{size}"
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(length))

@@ -1,0 +1,209 @@
+"""Where each column's bytes sit in a parquet file, read from its footer alone.
+
+Column projection (``fetch_openml(..., columns=[...])``) must know this before it
+downloads the file, and before any engine is loaded: in Pyodide, importing pyarrow
+just to read a footer costs seconds. The footer is a Thrift compact-protocol struct
+(FileMetaData, https://github.com/apache/parquet-format); this module decodes that
+protocol generically and picks out the few fields needed, the way hyparquet does.
+Its answers are checked against pyarrow's on every recorded OpenML file
+(tests/test_projection.py).
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+
+MAGIC = b"PAR1"
+_MAX_DEPTH = 32  # FileMetaData nests 5 deep; deeper means a damaged footer
+
+
+class FooterError(ValueError):
+    """The footer is not a parquet FileMetaData we can read."""
+
+
+@dataclass(frozen=True)
+class ColumnChunk:
+    name: str  # the top-level column (OpenML files are flat)
+    start: int  # first byte: the dictionary page if any, else the first data page
+    end: int  # one past the last byte of its pages
+    extra: tuple[tuple[int, int], ...] = ()  # page index / bloom filter byte ranges
+
+
+@dataclass(frozen=True)
+class Footer:
+    num_rows: int
+    columns: list[str]  # schema order
+    chunks: list[ColumnChunk]  # every row group's chunks
+
+    def ranges(self, names) -> list[tuple[int, int]]:
+        """The byte ranges [start, end) an engine reads for these columns, merged."""
+        wanted = set(names)
+        spans = []
+        for chunk in self.chunks:
+            if chunk.name in wanted:
+                spans.append((chunk.start, chunk.end))
+                spans.extend(chunk.extra)
+        return merge(spans)
+
+
+def footer_length(tail: bytes) -> int:
+    """The footer's length from a file's last 8 bytes (length + magic)."""
+    if len(tail) < 8 or tail[-4:] != MAGIC:
+        raise FooterError("no PAR1 magic at the end (not parquet, or truncated)")
+    return int.from_bytes(tail[-8:-4], "little")
+
+
+def parse_footer(footer: bytes, file_size: int) -> Footer:
+    """Decode FileMetaData; every byte range it names must lie inside the file."""
+    try:
+        meta, _ = _Reader(footer).struct(0)
+    except (IndexError, struct.error, RecursionError) as error:
+        raise FooterError(f"unreadable footer ({type(error).__name__})") from error
+    data_end = file_size - len(footer) - 8
+    schema = meta.get(2) or []
+    # schema[0] is the root; OpenML's files are flat, so its children are the columns
+    columns = [_text(element.get(4, b"")) for element in schema[1:]]
+    chunks = []
+    for group in meta.get(4) or []:
+        for column in group.get(1) or []:
+            chunks.append(_chunk(column, data_end))
+    return Footer(num_rows=int(meta.get(3, 0)), columns=columns, chunks=chunks)
+
+
+def merge(spans, gap: int = 0) -> list[tuple[int, int]]:
+    """Sorted, with overlapping (or closer than ``gap``) ranges joined."""
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1] + gap:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(start, end) for start, end in merged]
+
+
+def _chunk(column: dict, data_end: int) -> ColumnChunk:
+    meta = column.get(3)
+    if not isinstance(meta, dict):
+        raise FooterError("a column chunk without metadata (or in a separate file)")
+    path = meta.get(3) or []
+    if len(path) != 1:
+        raise FooterError(f"nested column {[_text(p) for p in path]} (OpenML writes flat files)")
+    data_page, dictionary_page = meta.get(9), meta.get(11)
+    # some writers store 0 for "no dictionary page"
+    start = min(p for p in (data_page, dictionary_page) if p) if (data_page or dictionary_page) else None
+    size = meta.get(7)
+    extra = [(column.get(offset), column.get(length))
+             for offset, length in ((4, 5), (6, 7))]  # offset index, column index
+    extra.append((meta.get(14), meta.get(15)))  # bloom filter
+    extra = tuple((o, o + n) for o, n in extra if o is not None and n)
+    name = _text(path[0])
+    for low, high in ((start, None if start is None or size is None else start + size), *extra):
+        if low is None or high is None or not 4 <= low < high <= data_end:
+            raise FooterError(f"column {name!r} points outside the file's data ({low}..{high})")
+    return ColumnChunk(name=name, start=start, end=start + size, extra=extra)
+
+
+def _text(value) -> str:
+    if not isinstance(value, bytes):
+        raise FooterError("a name that is not a string")
+    return value.decode("utf-8", errors="replace")
+
+
+class _Reader:
+    """Thrift's compact protocol: just enough to walk any struct, keeping every field
+    as {field id: value} (binary as bytes, lists as lists, structs as dicts)."""
+
+    def __init__(self, data: bytes):
+        self.data, self.pos = memoryview(data), 0
+
+    def byte(self) -> int:
+        value = self.data[self.pos]
+        self.pos += 1
+        return value
+
+    def varint(self) -> int:
+        shift = result = 0
+        while True:
+            b = self.byte()
+            result |= (b & 0x7F) << shift
+            if b < 0x80:
+                return result
+            shift += 7
+            if shift > 70:
+                raise FooterError("a varint longer than 10 bytes")
+
+    def zigzag(self) -> int:
+        n = self.varint()
+        return (n >> 1) ^ -(n & 1)
+
+    def binary(self) -> bytes:
+        n = self.varint()
+        if self.pos + n > len(self.data):
+            raise IndexError("binary past the end")
+        value = bytes(self.data[self.pos:self.pos + n])
+        self.pos += n
+        return value
+
+    def value(self, kind: int, depth: int):
+        if kind in (1, 2):  # bool (inside a list: one byte, 1 = true)
+            return kind == 1
+        if kind == 3:  # i8
+            b = self.byte()
+            return b - 256 if b > 127 else b
+        if kind in (4, 5, 6):
+            return self.zigzag()
+        if kind == 7:
+            (number,) = struct.unpack("<d", bytes(self.data[self.pos:self.pos + 8]))
+            self.skip(8)
+            return number
+        if kind == 8:
+            return self.binary()
+        if kind in (9, 10):
+            return self.list(depth)
+        if kind == 11:
+            return self.map(depth)
+        if kind == 12:
+            return self.struct(depth)[0]
+        raise FooterError(f"unknown thrift type {kind}")
+
+    def skip(self, n: int) -> None:
+        if self.pos + n > len(self.data):
+            raise IndexError("past the end")
+        self.pos += n
+
+    def list(self, depth: int) -> list:
+        header = self.byte()
+        size, kind = header >> 4, header & 0x0F
+        if size == 15:
+            size = self.varint()
+        if size > len(self.data) - self.pos:  # every element takes at least a byte
+            raise FooterError(f"a list of {size} elements in a {len(self.data)}-byte footer")
+        if kind in (1, 2):
+            return [self.byte() == 1 for _ in range(size)]
+        return [self.value(kind, depth + 1) for _ in range(size)]
+
+    def map(self, depth: int) -> dict:
+        size = self.varint()
+        if not size:
+            return {}
+        kinds = self.byte()
+        return {self._hashable(self.value(kinds >> 4, depth + 1)): self.value(kinds & 0x0F, depth + 1)
+                for _ in range(size)}
+
+    @staticmethod
+    def _hashable(key):
+        return tuple(key) if isinstance(key, list) else key if not isinstance(key, dict) else id(key)
+
+    def struct(self, depth: int) -> tuple[dict, int]:
+        if depth > _MAX_DEPTH:
+            raise FooterError("structs nested too deep")
+        fields, last = {}, 0
+        while True:
+            header = self.byte()
+            kind = header & 0x0F
+            if kind == 0:
+                return fields, self.pos
+            delta = header >> 4
+            last = last + delta if delta else self.zigzag()
+            fields[last] = self.value(kind, depth + 1)
