@@ -55,3 +55,50 @@ def test_base_url_from_environment(monkeypatch, mirror_url):
     monkeypatch.setenv("OPENML_LITE_BASE_URL", mirror_url + "/")
     bunch = openml_lite.fetch_openml(data_id=61, cache=False)
     assert bunch.details["parquet_url"].startswith(mirror_url + "/datasets/")
+
+
+class _CountingTransport:
+    """Real HTTP to the mirror (in a thread), counting requests in flight at once."""
+
+    def __init__(self):
+        from openml_lite.transport.native import UrllibTransport
+
+        self.inner = UrllibTransport(blocking=False)
+        self.in_flight = self.most = 0
+        self.urls = []
+
+    async def get(self, url, *, headers=None, progress=None):
+        self.in_flight += 1
+        self.most = max(self.most, self.in_flight)
+        self.urls.append(url)
+        try:
+            await asyncio.sleep(0.02)  # a network round trip, so overlap shows
+            return await self.inner.get(url, headers=headers, progress=progress)
+        finally:
+            self.in_flight -= 1
+
+
+def test_async_asks_for_features_and_qualities_in_one_round_trip(mirror_url):
+    transport = _CountingTransport()
+    asyncio.run(openml_lite.fetch_openml_async(data_id=61, base_url=mirror_url, cache=False,
+                                               transport=transport))
+    assert transport.most == 2
+    assert [u.rsplit("/json/", 1)[-1] for u in transport.urls[:3]] == \
+        ["data/61", "data/features/61", "data/qualities/61"]
+
+
+def test_a_failing_request_among_concurrent_ones_is_the_error(mirror_url, monkeypatch):
+    """features fail (404) while qualities succeed: the features' error, nothing left running."""
+    transport = _CountingTransport()
+    real_get = transport.get
+
+    async def get(url, **kwargs):
+        if "/data/features/" in url:
+            url = url.replace("/features/61", "/features/999999")
+        return await real_get(url, **kwargs)
+
+    transport.get = get
+    with pytest.raises(openml_lite.DatasetNotFoundError, match="no features"):
+        asyncio.run(openml_lite.fetch_openml_async(data_id=61, base_url=mirror_url, cache=False,
+                                                   transport=transport, n_retries=1, delay=0.01))
+    assert transport.in_flight == 0

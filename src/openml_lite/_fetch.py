@@ -84,14 +84,15 @@ async def load(request: Request, fetcher: Fetcher, base_url: str | None):
             f"Sparse ARFF datasets cannot be loaded with parser={request.parser!r}. "
             "Use parser='liac-arff' or parser='auto' instead."
         )
-    features = await client.features(description)
+    # features and qualities (the row count, for checking parquet and for liac-arff's
+    # shape; sparse data needs none) in one round trip where the API allows it
+    features, qualities = await fetcher.gather(
+        client.features(description), _no_qualities() if sparse else client.qualities(description))
     selection = select_columns(description, features, request.target_column, as_frame=as_frame,
                                columns=request.columns)
     report.dataset, report.data_id = description.label, description.id
     report.mark("metadata")
 
-    # the row count, for checking parquet and for liac-arff's shape (sparse: not needed)
-    qualities = {} if sparse else await client.qualities(description)
     why_arff = _why_not_parquet(description, request)
     parts = None
     if why_arff is None:
@@ -121,6 +122,10 @@ async def load(request: Request, fetcher: Fetcher, base_url: str | None):
         details=details,
         url=f"https://www.openml.org/d/{data_id}",  # sklearn's, whatever server was used
     )
+
+
+async def _no_qualities() -> dict:
+    return {}
 
 
 class _ParquetUnavailable(Exception):

@@ -81,6 +81,25 @@ class Fetcher:
         """Book bytes fetched another way (e.g. a whole file answering a Range request)."""
         self.staged[url] = body
 
+    async def gather(self, *coroutines) -> list:
+        """Await several requests: at once under the async API, one by one under the sync
+        one (driven without an event loop). The first failure, in argument order, is raised."""
+        if not self.blocking:
+            results = await asyncio.gather(*coroutines, return_exceptions=True)
+        else:
+            results = []
+            for index, coroutine in enumerate(coroutines):
+                try:
+                    results.append(await coroutine)
+                except BaseException:
+                    for later in coroutines[index + 1:]:
+                        later.close()  # never started: no "never awaited" warning
+                    raise
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
+        return results
+
     async def _sleep(self, seconds: float) -> None:
         if self.blocking:
             time.sleep(seconds)

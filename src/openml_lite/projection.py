@@ -10,7 +10,6 @@ were not fetched stay zero, and a reader that strays into them fails to decode
 
 from __future__ import annotations
 
-import asyncio
 import re
 from dataclasses import dataclass
 
@@ -76,11 +75,7 @@ async def fetch_columns(fetcher: Fetcher, url: str, names: list[str], *, dataset
             raise RangesUnsupported(f"asked for bytes {start}-{end - 1}, got another answer")
         body[start:end] = got[2]
 
-    if fetcher.blocking:  # the sync API drives this coroutine without an event loop
-        for start, end in wanted:
-            await fetch(start, end)
-    else:
-        await asyncio.gather(*(fetch(start, end) for start, end in wanted))
+    await fetcher.gather(*(fetch(start, end) for start, end in wanted))
     downloaded += sum(end - start for start, end in wanted)
     return PartialFile(body=body, downloaded=downloaded, requests=requests + len(wanted))
 

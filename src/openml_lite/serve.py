@@ -85,6 +85,9 @@ def check_build(repo: Path) -> Path:
 class _Handler(SimpleHTTPRequestHandler):
     """Static files of the page (index.html, web/**) plus the generated /config.json."""
 
+    # headers and body go out in separate writes: with Nagle's algorithm on, the body
+    # waits for the client's delayed ACK (~40 ms per request on keep-alive connections)
+    disable_nagle_algorithm = True
     protocol_version = "HTTP/1.1"
     extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **_TYPES}
 

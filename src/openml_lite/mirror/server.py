@@ -166,6 +166,9 @@ class _HTTPServer(ThreadingHTTPServer):
 
 
 class _Handler(BaseHTTPRequestHandler):
+    # headers and body go out in separate writes: with Nagle's algorithm on, the body
+    # waits for the client's delayed ACK (~40 ms per request on keep-alive connections)
+    disable_nagle_algorithm = True
     protocol_version = "HTTP/1.1"  # keep-alive; every body has a Content-Length
     server_version = "openml-lite-mirror"
     timeout = 30  # drop idle keep-alive connections eventually
