@@ -64,8 +64,7 @@ def titanic_record(folder: Path) -> dict:
     features = json.loads((folder / f"api/v1/json/data/features/{TITANIC_ID}.json").read_text())
     return {"label": "titanic", "id": TITANIC_ID, "parquet_path": rel, "rows": rec["n_rows"],
             "columns": len(features["data_features"]["feature"]),
-            "arff_bytes": (folder / f"data/v1/download/{rec['file_id']}").stat().st_size
-            if (folder / f"data/v1/download/{rec['file_id']}").is_file() else None,
+            "arff_bytes": (folder / f"data/v1/download/{rec['file_id']}.arff").stat().st_size,
             "parquet_bytes": (folder / rel).stat().st_size}
 
 
@@ -157,8 +156,7 @@ _RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 
 def bytes_served(records: list[dict], path: str, size: int) -> tuple[int, int]:
     """(bytes, requests) the log shows for ``path`` of a file of ``size`` bytes: each
-    Range answer counts its range, a request without Range the whole file.
-    (The same arithmetic runs inside Pyodide, in _pyodide_side.py, on the same log.)"""
+    Range answer counts its range, a request without Range the whole file."""
     total = count = 0
     for rec in records:
         if rec["path"].split("?")[0] != path or rec["method"] != "GET":
