@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataIntegrityError
+from .frames import Cast, build_frame
 from .openml import Description, Feature
 from .selection import NUMERIC_TYPES, Selection
 from .table import Column, DictColumn, Table, n_rows
@@ -45,24 +46,25 @@ def make_bunch(table: Table, description: Description, features: list[Feature],
     rows = n_rows(table)
     to_column = to_openml_column if dtypes == "openml" else to_sklearn_column
     columns = {f.name: to_column(table[f.name], f, description) for f in kept}
-    frame = pd.DataFrame(columns, index=pd.RangeIndex(rows), copy=False)
-
-    data = frame[selection.feature_names]
-    targets = selection.target_names
-    target = frame[targets] if len(targets) >= 2 else frame[targets[0]] if targets else None
+    names, targets = selection.feature_names, selection.target_names
     if as_frame:
+        frame = build_frame(columns, [f.name for f in kept], rows)
+        # data is its own copy, as in sklearn (frame[feature_names]): writing to one
+        # never changes the other
+        data = build_frame(columns, names, rows, copy_others=True)
+        target = frame[targets] if len(targets) >= 2 else frame[targets[0]] if targets else None
         return dict(data=data, target=target, frame=frame, categories=None,
-                    feature_names=selection.feature_names, target_names=targets)
+                    feature_names=names, target_names=targets)
     categories = {
-        name: dtype.categories.tolist()
-        for name, dtype in frame.dtypes.items()
-        if isinstance(dtype, pd.CategoricalDtype)
+        f.name: list(columns[f.name].categories)
+        for f in kept if isinstance(columns[f.name], pd.Categorical)
     }
-    # sklearn calls y.to_numpy() unconditionally and crashes without a target;
-    # we return None there (a documented difference).
-    return dict(data=data.to_numpy(), target=None if target is None else target.to_numpy(),
-                frame=None, categories=categories,
-                feature_names=selection.feature_names, target_names=targets)
+    target = None  # sklearn calls y.to_numpy() unconditionally and crashes without a
+    if targets:    # target; we return None there (a documented difference)
+        target_frame = build_frame(columns, targets, rows)
+        target = (target_frame if len(targets) >= 2 else target_frame[targets[0]]).to_numpy()
+    return dict(data=build_frame(columns, names, rows).to_numpy(), target=target,
+                frame=None, categories=categories, feature_names=names, target_names=targets)
 
 
 def to_sklearn_column(column: Column, feature: Feature, description: Description):
@@ -132,9 +134,8 @@ def _numeric(column: Column, feature: Feature, description: Description):
         )
     if feature.data_type == "integer":
         return pd.array(column, dtype="Int64")  # sklearn asks read_csv for Int64 here
-    if column.dtype.kind in "iu" or _whole_numbers(column):
-        return column.astype(np.int64, copy=False)
-    return column.astype(np.float64, copy=False)
+    dtype = np.dtype(np.int64) if column.dtype.kind in "iu" or _whole_numbers(column) else np.dtype(np.float64)
+    return column if column.dtype == dtype else Cast(column, dtype)  # cast once, into the frame
 
 
 def _whole_numbers(column: np.ndarray) -> bool:

@@ -1,0 +1,54 @@
+"""The Bunch's frames are built block-wise (frames.py): values as before (test_parity),
+and here the properties that design promises: few blocks, casts done on the way in,
+data and frame independent of each other."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+import openml_lite
+from openml_lite.frames import Cast, build_frame
+from support import SYNTHETIC_MNIST_ID
+
+
+def _blocks(frame: pd.DataFrame) -> int:
+    return len(frame._mgr.blocks)  # pandas internals: the layout is the point here
+
+
+def test_wide_frame_is_one_block_per_kind(mirror_url):
+    bunch = openml_lite.fetch_openml(data_id=SYNTHETIC_MNIST_ID, base_url=mirror_url, cache=False)
+    assert _blocks(bunch.data) == 1  # 784 int64 pixels
+    assert _blocks(bunch.frame) == 2  # + the categorical class
+    assert (bunch.data.dtypes == np.int64).all()
+
+
+def test_data_and_frame_do_not_share_memory(mirror_url):
+    bunch = openml_lite.fetch_openml(data_id=40945, base_url=mirror_url, cache=False)
+    before = bunch.frame.copy()
+    bunch.data.iloc[0, bunch.data.columns.get_loc("age")] = -1.0
+    bunch.data.iloc[0, bunch.data.columns.get_loc("sex")] = "female" if before.loc[0, "sex"] == "male" else "male"
+    bunch.data.iloc[0, bunch.data.columns.get_loc("name")] = "changed"
+    pd.testing.assert_frame_equal(bunch.frame, before)
+
+
+def test_casts_happen_while_writing_and_runs_keep_their_order():
+    columns = {
+        "a": Cast(np.array([1, 2], dtype=np.uint8), np.dtype(np.int64)),
+        "b": np.array([3, 4], dtype=np.int64),
+        "c": pd.Categorical(["x", "y"]),
+        "d": np.array([0.5, np.nan]),
+        "e": Cast(np.array([7, 8], dtype=np.uint8), np.dtype(np.int64)),
+    }
+    frame = build_frame(columns, ["e", "a", "b", "c", "d"], 2)
+    assert list(frame.columns) == ["e", "a", "b", "c", "d"]
+    assert frame.dtypes.astype(str).tolist() == ["int64", "int64", "int64", "category", "float64"]
+    assert frame["e"].tolist() == [7, 8] and frame["a"].tolist() == [1, 2]
+    assert _blocks(frame) == 3
+    copy = build_frame(columns, ["c"], 2, copy_others=True)
+    assert not np.shares_memory(copy["c"].cat.codes.to_numpy(), columns["c"].codes)
+
+
+def test_no_columns_is_an_empty_frame_with_the_rows():
+    frame = build_frame({}, [], 3)
+    assert frame.shape == (3, 0) and isinstance(frame.index, pd.RangeIndex)
