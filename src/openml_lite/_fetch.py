@@ -13,7 +13,7 @@ import os
 import warnings
 from dataclasses import dataclass
 
-from . import arff, convert, engines, integrity, progress, projection
+from . import convert, engines, integrity, progress
 from .bunch import make_bunch
 from .cache import Cache, NoCache, default_data_home
 from .errors import (
@@ -24,7 +24,6 @@ from .fetcher import Fetcher
 from .openml import Description, Feature, OpenMLClient
 from .report import LoadReport, publish
 from .selection import Selection, select_columns
-from .parquet_footer import FooterError
 from .transport import Response, Transport, in_pyodide
 
 log = logging.getLogger("openml_lite")
@@ -206,6 +205,9 @@ async def _parquet_body(fetcher: Fetcher, url: str, description: Description, re
                         report: LoadReport, columns: list[str] | None) -> tuple[bytes, bool]:
     """The parquet file's bytes, and whether they are only ``columns``' part of it."""
     if columns is not None and await fetcher.cached(url) is None:
+        from . import projection  # imported when used: a fresh page compiles less
+        from .parquet_footer import FooterError
+
         bar = progress.resolve(request.progress)
         try:
             got = await projection.fetch_columns(fetcher, url, columns, dataset=description.label,
@@ -261,6 +263,8 @@ async def _decode(engine, body: bytes, description: Description, features: list[
 async def _from_arff(fetcher: Fetcher, description: Description, features: list[Feature],
                      selection: Selection, as_frame: bool, request: Request, qualities: dict,
                      report: LoadReport):
+    from . import arff  # the slow path, imported when taken
+
     url = description.get("url")
     if in_pyodide() and not fetcher.blocking:
         from .pyodide_packages import ensure_sklearn
