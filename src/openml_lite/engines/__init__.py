@@ -20,9 +20,12 @@ from ..transport import in_pyodide
 # fastparquet 0.023 s, polars 0.092 s (its nominal columns must be rebuilt from
 # strings); mnist size polars 0.82 s, pyarrow 0.86 s, fastparquet 2.9 s.
 AUTO_ORDER = ("pyarrow", "fastparquet", "polars")
-# In Pyodide, loading a Python engine costs more than decoding most OpenML files
-# (pyarrow: 2.5-2.9 s before it reads a byte; hyparquet: Titanic in 0.06 s, see
-# ../shared notes): so an engine already imported, else the JS decoder, else load one.
+# In Pyodide the JS decoder comes first: loading pyarrow costs 2.5-7 s before it reads
+# a byte, and even once loaded it was slower than the JS decoder on every file
+# benchmarks/pyodide_vs_sklearn.py measured (Pyodide 0.27.7, warm cache: Titanic 0.018 s
+# vs 0.040, adult 0.033 vs 0.071, mnist 70,000 rows 1.11 vs 1.54). Then a Python engine
+# already imported (the sync API without JSPI cannot await the JS decoder), then one
+# loaded on demand.
 PYODIDE_LOADABLE = ("pyarrow", "fastparquet")
 ENGINE_NAMES = ("auto", *AUTO_ORDER, "js")
 
@@ -52,7 +55,7 @@ def get_engine(name: str = "auto", *, sync_only: bool = False) -> ModuleType:
 
 
 def _auto_order() -> list[str]:
-    names = [*_already_imported(), "js", *AUTO_ORDER] if in_pyodide() else [*AUTO_ORDER, "js"]
+    names = ["js", *_already_imported(), *AUTO_ORDER] if in_pyodide() else [*AUTO_ORDER, "js"]
     return list(dict.fromkeys(names))
 
 
