@@ -119,3 +119,23 @@ async def test_progress_while_fetching_in_pyodide(selenium_openml_lite, mirror_u
     assert seen[-1] == (size, size)
     assert all(received <= size for received, _ in seen)
     assert openml_lite.last_load_report().engine in ("js", "pyarrow")
+
+
+@pytest.mark.driver_timeout(180)  # the ARFF path loads scikit-learn
+@run_in_pyodide
+async def test_progress_of_a_gzipped_arff_never_passes_its_total(selenium_openml_lite, mirror_url):
+    """The mirror gzips ARFF and (like openml.org) does not expose Content-Encoding to
+    pages: Content-Length is then the compressed size, no total for decoded bytes."""
+    import warnings
+
+    import openml_lite
+
+    seen = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", openml_lite.ArffFallbackWarning)
+        await openml_lite.fetch_openml_async(
+            data_id=40945, base_url=mirror_url, cache=False, parser="liac-arff",
+            progress=lambda received, total: seen.append((received, total)))
+    size = openml_lite.last_load_report().data_bytes
+    assert seen[-1] == (size, size)
+    assert all(total is None or received <= total for received, total in seen), seen

@@ -198,10 +198,11 @@ class _Handler(BaseHTTPRequestHandler):
         # (unless a no_cors fault says otherwise).
         if getattr(self, "_fault", None) is None or self._fault.kind != "no_cors":
             self.send_header("Access-Control-Allow-Origin", "*")
-            self.send_header(
-                "Access-Control-Expose-Headers",
-                "Content-Length, Content-Range, Content-Encoding, Accept-Ranges",
-            )
+            # Not Content-Encoding: pyodide-http (sklearn's way into the browser) passes
+            # an exposed "gzip" on for a body the browser already decoded, and sklearn
+            # then fails to gunzip it (BadGzipFile); openml.org's answers work there.
+            self.send_header("Access-Control-Expose-Headers",
+                             "Content-Length, Content-Range, Accept-Ranges")
         super().end_headers()
 
     # -- methods -----------------------------------------------------------

@@ -40,7 +40,8 @@ class FetchTransport:
 
 async def _read_with_progress(answer, headers: dict, progress: ProgressCallback) -> bytes:
     """Read the body chunk by chunk (a ReadableStream), reporting as it arrives.
-    Content-Length is the size on the wire: with Content-Encoding it is no total."""
+    Content-Length is the size on the wire: with Content-Encoding it is no total (and a
+    server may not expose Content-Encoding to pages: past the length, no total either)."""
     length = headers.get("content-length", "")
     total = int(length) if length.isdigit() and "content-encoding" not in headers else None
     reader = answer.js_response.body.getReader()
@@ -52,6 +53,8 @@ async def _read_with_progress(answer, headers: dict, progress: ProgressCallback)
         data = chunk.value.to_bytes()
         chunks.append(data)
         received += len(data)
+        if total is not None and received > total:
+            total = None
         progress(received, total)
     if total != received:  # unknown or wrong size: still end on "complete"
         progress(received, received)
