@@ -1,193 +1,92 @@
-"""openml-lite vs sklearn.datasets.fetch_openml, in Pyodide (Node) and on CPython.
+"""openml-lite vs sklearn.datasets.fetch_openml, in Pyodide (Node and headless Chromium)
+and on CPython, on one local mirror (issue 7).
 
-One run: generate two OpenML-style datasets into a local mirror, serve it, time
-  (a) sklearn fetch_openml(parser="pandas") in Pyodide, as scikit-learn's JupyterLite docs
-      run it (pyodide-http), first call with its default cache and with cache=False;
-  (b) openml-lite fetch_openml_async, engine="js" and engine="pyarrow" (pyarrow's load is
-      reported on its own), cold (cache=False) and warm (in-memory cache);
-  (c) the same openml-lite / sklearn pair on CPython;
-  (d) the floor: fetch the parquet bytes + pyarrow read_table + to_pandas;
-and print seconds (min of --repeat), ratios to (a) and to the floor, plus
-benchmarks/results.json and benchmarks/results.png.
+One run builds a mirror (sklearn's recorded datasets + generated adult and mnist), serves
+it, and measures side by side:
+  (a) sklearn fetch_openml in Pyodide made to work with pyodide-http (as scikit-learn's
+      JupyterLite docs do), parser="pandas" and parser="liac-arff", default cache (first
+      call) and cache=False (liac-arff on mnist only with --liac-mnist);
+  (b) openml-lite in Pyodide, engine "js" and "pyarrow", cold (cache=False) and warm,
+      with last_load_report()'s breakdown of each;
+  (c) the same on CPython (pyarrow);
+  (d) the floor: fetch the parquet bytes + pyarrow read_table + to_pandas, and its decode
+      part alone;
+plus, in Pyodide: time to first data from a fresh interpreter (Titanic), peak wasm memory
+of a mnist load (fresh interpreters), the cold/warm pair over a ~10 MB/s mirror, and
+columns=[5 of 785] on mnist (seconds, bytes); and (a), (b), (d) again in headless Chromium
+(Titanic and adult; mnist with --chromium-mnist). Prints a table, the targets of issue 7
+and writes benchmarks/results.json, benchmarks/results.png and benchmarks/RESULTS.md.
 
     /work/venv-combined/bin/python benchmarks/pyodide_vs_sklearn.py --quick   # mnist 10,000 rows
     /work/venv-combined/bin/python benchmarks/pyodide_vs_sklearn.py           # mnist 70,000 rows
+    /work/venv-combined/bin/python benchmarks/pyodide_vs_sklearn.py --from-json  # report again, no timing
 
-The datasets are GENERATED (random values) in the JSON shapes of OpenML's recorded
-adult (id 1590) responses that scikit-learn ships as test fixtures; they are not real data.
+Repeats: every time is the minimum of up to --repeat runs (default 3), fewer when the runs
+so far took --budget seconds (default 3, --quick 1): sklearn's mnist paths run once (its
+first call there takes over a minute). The table prints how many runs each time had. A
+fresh Pyodide costs a boot each: time to first data runs --repeat-fresh times with
+engine="auto" (default 3, --quick 1) and once with "pyarrow" (loading pyarrow dominates it).
 """
 
 from __future__ import annotations
 
 import argparse
-import gzip
-import hashlib
 import importlib.util
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections import deque
 from pathlib import Path
 
-import pandas as pd
+import _chromium
+import _mirror
+import _report
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-WORK = HERE / ".work"  # git-ignored: downloads, mirror, plotting venv
-PYODIDE_DIR = ROOT / "web" / "pyodide"
-WHEEL = PYODIDE_DIR / "openml_lite-0.1.0-py3-none-any.whl"
-# Row order of the table and the chart: (key, runtime, description)
-PATHS = [
-    ("sklearn_default_cache", "sklearn fetch_openml, parser=pandas, default cache (1st call)"),
-    ("sklearn_cache_false", "sklearn fetch_openml, parser=pandas, cache=False"),
-    ("sklearn_warm_cache", "sklearn fetch_openml, 2nd call from its disk cache"),
-    ("openml_lite_js_cold", "openml-lite engine=js, cache=False"),
-    ("openml_lite_js_warm", "openml-lite engine=js, warm cache"),
-    ("openml_lite_pyarrow_cold", "openml-lite engine=pyarrow, cache=False"),
-    ("openml_lite_pyarrow_warm", "openml-lite engine=pyarrow, warm cache"),
-    ("floor_pyarrow", "floor: fetch parquet + read_table + to_pandas"),
-]
+WORK = HERE / ".work"  # git-ignored: mirror, gzip memo, pyodide-http wheel, plotting venv
+NODE_JSPI_FLAG = "--experimental-wasm-stack-switching"  # node 20/22: JSPI for run_sync
+PHASES = ("node", "fresh", "chromium", "cpython")
+PYODIDE_SIDE_FILES = ("_pyodide_side.py", "_parity.py")  # written into Pyodide's /bench
 
 
-# == 1. serving the generated mirror (openml_lite.mirror.synthetic) ==============================
+# == running workers ================================================================================
 
-def start_mirror(mirror: Path):
-    """openml-lite's MirrorServer, with its gzip memoised.
-
-    The server gzips JSON/ARFF per request at level 9 when asked (sklearn always asks).
-    OpenML's servers do not spend seconds per request on that, so the first compression
-    of a body is kept and reused: otherwise sklearn's numbers would include our server's
-    zlib time. The bodies are unchanged."""
-    import openml_lite.mirror.server as server_module
-    from openml_lite.mirror import MirrorServer
-
-    cache = {}
-    real_compress = gzip.compress
-
-    def compress(data, *args, **kwargs):
-        key = hashlib.sha1(data).digest()
-        if key not in cache:
-            cache[key] = real_compress(data, *args, **kwargs)
-        return cache[key]
-
-    class _Gzip:  # only the module attribute the server uses is replaced
-        def __getattr__(self, name):
-            return getattr(gzip, name)
-    shim = _Gzip()
-    shim.compress = compress
-    server_module.gzip = shim
-    return MirrorServer(mirror).start()
-
-
-def warm_gzip(url: str, datasets) -> None:
-    """Ask once for every ARFF with gzip, so the memoised compression exists before timing."""
-    import urllib.request
-
-    for ds in datasets:
-        desc = json.loads(urllib.request.urlopen(f"{url}/api/v1/json/data/{ds['id']}").read())
-        req = urllib.request.Request(f"{url}/data/v1/download/"
-                                     f"{desc['data_set_description']['file_id']}",
-                                     headers={"Accept-Encoding": "gzip"})
-        urllib.request.urlopen(req).read()
-
-
-# == 2. CPython timings (own process, so the server thread does not share our GIL) ==============
-
-def cpython_worker(cfg: dict) -> dict:
-    import urllib.request
-
-    import pyarrow.parquet as pq
-    import sklearn.datasets._openml as skl_openml
-    from sklearn.datasets import fetch_openml as sk_fetch
-
-    from openml_lite import fetch_openml as ol_fetch
-
-    url, repeat = cfg["mirror_url"], cfg["repeat"]
-    real_urlopen = skl_openml.urlopen
-
-    def to_mirror(req, *args, **kwargs):
-        # sklearn 1.9 hard-codes https://www.openml.org/... for metadata; the mirror
-        # serves the same paths. The data URL already points at the mirror.
-        full = req.full_url.replace("https://www.openml.org", url).replace(
-            "https://api.openml.org", url)
-        return real_urlopen(urllib.request.Request(full, headers=dict(req.header_items())),
-                            *args, **kwargs)
-    skl_openml.urlopen = to_mirror
-
-    def best(fn):
-        times = []
-        for _ in range(repeat):
-            start = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - start)
-        return min(times)
-
-    def sk_first_call(data_id):
-        home = tempfile.mkdtemp()
-        try:
-            sk_fetch(data_id=data_id, parser="pandas", as_frame=True, data_home=home)
-        finally:
-            shutil.rmtree(home)
-
-    def floor(parquet_url):
-        data = urllib.request.urlopen(parquet_url).read()
-        pq.read_table(pa_buffer(data)).to_pandas()
-
-    def pa_buffer(data):
-        import pyarrow as pa
-        return pa.BufferReader(data)
-
-    import pyarrow
-    import sklearn
-
-    results = {"runtime": "cpython", "datasets": {}, "versions": {
-        "python": sys.version.split()[0], "sklearn": sklearn.__version__,
-        "pandas": pd.__version__, "pyarrow": pyarrow.__version__}}
-    for ds in cfg["datasets"]:
-        i = ds["id"]
-        row = {"sklearn_default_cache": best(lambda: sk_first_call(i)),
-               "sklearn_cache_false": best(lambda: sk_fetch(
-                   data_id=i, parser="pandas", as_frame=True, cache=False))}
-        home = tempfile.mkdtemp()
-        sk_fetch(data_id=i, parser="pandas", as_frame=True, data_home=home)
-        row["sklearn_warm_cache"] = best(lambda: sk_fetch(
-            data_id=i, parser="pandas", as_frame=True, data_home=home))
-        shutil.rmtree(home)
-        row["openml_lite_pyarrow_cold"] = best(lambda: ol_fetch(
-            data_id=i, base_url=url, engine="pyarrow", cache=False, progress=False))
-        home = tempfile.mkdtemp()
-        ol_fetch(data_id=i, base_url=url, engine="pyarrow", data_home=home, progress=False)
-        row["openml_lite_pyarrow_warm"] = best(lambda: ol_fetch(
-            data_id=i, base_url=url, engine="pyarrow", data_home=home, progress=False))
-        shutil.rmtree(home)
-        row["floor_pyarrow"] = best(lambda: floor(f"{url}/{ds['parquet_path']}"))
-        results.setdefault("parity", {})[f"{ds['label']}/pyarrow"] = _parity(
-            sk_fetch(data_id=i, parser="pandas", as_frame=True, cache=False).frame,
-            ol_fetch(data_id=i, base_url=url, engine="pyarrow", cache=False, progress=False).frame)
-        results["datasets"][ds["label"]] = row
-    return results
-
-
-def _parity(ref, got) -> str:
-    """Same frame from sklearn and openml-lite? (timings mean little otherwise)"""
+def run_worker(cmd: list[str], cfg: dict, label: str) -> dict:
+    """Run a worker with cfg in a temp JSON file, relay its stderr (progress) live, and
+    return its "RESULT {...}" line (or an error with the stderr tail)."""
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
+        json.dump(cfg, fh)
+    tail: deque[str] = deque(maxlen=40)
+    start = time.perf_counter()
     try:
-        pd.testing.assert_frame_equal(ref, got)
-        return f"identical {got.shape}"
-    except AssertionError as exc:
-        return f"DIFFERENT {ref.shape} vs {got.shape}: {str(exc).splitlines()[0:3]}"
+        proc = subprocess.Popen([*cmd, fh.name], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
+        def relay():
+            for line in proc.stderr:
+                tail.append(line)
+                if line.startswith(("[pyodide]", "[cpython]")):
+                    print(f"    {line.rstrip()}", file=sys.stderr, flush=True)
+        relay_thread = threading.Thread(target=relay, daemon=True)
+        relay_thread.start()
+        stdout = proc.stdout.read()
+        proc.wait()
+        relay_thread.join(timeout=5)
+    finally:
+        os.unlink(fh.name)
+    print(f"  {label}: {time.perf_counter() - start:.0f} s wall", flush=True)
+    lines = [ln for ln in stdout.splitlines() if ln.startswith("RESULT ")]
+    if proc.returncode or not lines:
+        return {"error": f"exit {proc.returncode}", "stderr": "".join(tail)[-4000:], "stdout": stdout[-2000:]}
+    return json.loads(lines[-1][len("RESULT "):])
 
-def run_cpython(cfg: dict) -> dict:
-    return _run_json([sys.executable, __file__, "--cpython-worker"], cfg, "cpython")
-
-
-# == 3. Pyodide timings (Node) =====================================================================
 
 def pyodide_http_wheel() -> Path:
-    """pyodide-http from PyPI (pip download), installed in Pyodide by micropip from emfs."""
+    """pyodide-http from PyPI (pip download, once), installed in Pyodide by micropip."""
     found = sorted(WORK.glob("pyodide_http-*.whl"))
     if not found:
         subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q",
@@ -196,76 +95,123 @@ def pyodide_http_wheel() -> Path:
     return found[-1]
 
 
-def run_pyodide(cfg: dict) -> dict:
-    cfg = {**cfg, "indexURL": str(PYODIDE_DIR) + "/", "side": str(HERE / "_pyodide_side.py"),
-           "wheels": [str(WHEEL), str(pyodide_http_wheel())]}
-    return _run_json(["node", "--experimental-wasm-stack-switching",
-                      str(HERE / "run_pyodide.mjs")], cfg, "pyodide")
+class Pyodide:
+    """Runs _boot.mjs tasks in Node, each in its own process (= a fresh interpreter)."""
+
+    def __init__(self, pyodide_dir: Path, lite_wheel: Path):
+        self.dir, self.lite_wheel = pyodide_dir, lite_wheel
+
+    def task(self, cfg: dict, packages: list[str], with_pyodide_http: bool, label: str) -> dict:
+        wheels = [self.lite_wheel] + ([pyodide_http_wheel()] if with_pyodide_http else [])
+        cfg = {**cfg, "indexURL": f"{self.dir}/", "packages": packages,
+               "files": {name: str(HERE / name) for name in PYODIDE_SIDE_FILES} | {
+                   w.name: str(w) for w in wheels},
+               "wheels": [w.name for w in wheels]}
+        return run_worker(["node", NODE_JSPI_FLAG, str(HERE / "run_pyodide.mjs")], cfg, label)
 
 
-def _run_json(cmd, cfg, label) -> dict:
-    """Run a worker with cfg in a temp JSON file; return its "RESULT {...}" line."""
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
-        json.dump(cfg, fh)
+# == the phases ===================================================================================
+
+SKLEARN_STACK = ["numpy", "pandas", "scikit-learn"]
+
+
+def node_timings(pyodide: Pyodide, base: dict, throttle_rate: float, memory: bool) -> dict:
+    mnist = next(d for d in base["datasets"] if d["label"] == "mnist")
+    cfg = {**base, "task": "timings", "projection": True, "memory_dataset": mnist if memory else None,
+           "throttle": {"match": _mirror.THROTTLE_MATCH, "rate": throttle_rate, "datasets": ["adult", "mnist"]}}
+    out = pyodide.task(cfg, SKLEARN_STACK, True, "Pyodide in Node: timings"
+                       + (" (first: memory of sklearn's mnist load)" if memory else ""))
+    proj = out.get("projection")
+    if proj:  # bytes of the parquet file the mirror sent, from its request log
+        ds = next(d for d in base["datasets"] if d["label"] == proj["dataset"])
+        proj["log_bytes"], proj["log_requests"] = _mirror.bytes_served(
+            proj.pop("log"), "/" + ds["parquet_path"], ds["parquet_bytes"])
+        proj["parquet_bytes"] = ds["parquet_bytes"]
+        proj["fraction"] = max(proj["log_bytes"], proj["report"]["data_bytes"]) / ds["parquet_bytes"]
+    return out
+
+
+def fresh_runs(pyodide: Pyodide, base: dict, repeat: int) -> tuple[list[dict], dict]:
+    """Fresh interpreters (numpy + pandas loaded, openml-lite installed): Titanic's time
+    to first data with engine "auto" (``repeat`` times) and "pyarrow" (once); the first
+    of each then measures the memory of a cold mnist load by the engine it used.
+    Returns (first-data runs, memory by engine)."""
+    titanic, mnist = base["datasets"][0], next(d for d in base["datasets"] if d["label"] == "mnist")
+    runs, memory = [], {}
+    for engine, times in (("auto", repeat), ("pyarrow", 1)):
+        for i in range(times):
+            cfg = {"task": "fresh", "mirror_url": base["mirror_url"], "dataset": titanic, "engine": engine,
+                   "memory_dataset": mnist if i == 0 else None}
+            run = pyodide.task(cfg, ["numpy", "pandas"], False,
+                               f"fresh Pyodide: first data, engine={engine} ({i + 1}/{times})"
+                               + (" + memory of mnist" if i == 0 else ""))
+            run.setdefault("engine_asked", engine)
+            if "memory" in run:
+                measured = run.pop("memory")
+                memory[measured["which"]] = measured
+            elif i == 0:
+                memory[engine] = {"error": run.get("error", "no result")}
+            runs.append(run)
+    return runs, memory
+
+
+def chromium_timings(pyodide: Pyodide, base: dict, with_mnist: bool, budget: float) -> dict:
+    why_not = _chromium.missing()
+    if why_not:
+        return {"error": f"not run: {why_not}"}
+    datasets = [d for d in base["datasets"] if with_mnist or d["label"] != "mnist"]
+    cfg = {**base, "task": "timings", "datasets": datasets, "packages": SKLEARN_STACK}
+    start = time.perf_counter()
     try:
-        start = time.perf_counter()
-        proc = subprocess.run([*cmd, fh.name], capture_output=True, text=True)
-        print(f"  {label}: {time.perf_counter() - start:.0f} s wall", flush=True)
-    finally:
-        os.unlink(fh.name)
-    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
-    if proc.returncode or not lines:
-        return {"error": f"exit {proc.returncode}", "stderr": proc.stderr[-4000:],
-                "stdout": proc.stdout[-2000:]}
-    return json.loads(lines[-1][len("RESULT "):])
+        out = _chromium.run(cfg, pyodide.dir, [pyodide.lite_wheel, pyodide_http_wheel()], budget)
+    except Exception as error:  # selenium/chromedriver trouble: report it, keep the other results
+        out = {"error": f"{type(error).__name__}: {error}"[:2000]}
+    print(f"  Pyodide in headless Chromium: timings: {time.perf_counter() - start:.0f} s wall", flush=True)
+    if not with_mnist:
+        out.setdefault("notes", []).append(
+            "mnist not run in Chromium (its sklearn first call alone takes ~80 s there, see the shared "
+            "notes); --chromium-mnist runs it")
+    return out
 
 
-# == 4. report =====================================================================================
-
-def table_rows(results: dict) -> list[dict]:
-    """Flatten to rows with ratios to sklearn (default cache, same runtime) and the floor."""
-    rows = []
-    for runtime in ("pyodide", "cpython"):
-        res = results.get(runtime, {})
-        for label, times in res.get("datasets", {}).items():
-            ref, floor = times.get("sklearn_default_cache"), times.get("floor_pyarrow")
-            for key, what in PATHS:
-                if key in times:
-                    s = times[key]
-                    rows.append({"runtime": runtime, "dataset": label, "path": key, "what": what,
-                                 "seconds": s, "x_sklearn": s / ref if ref else None,
-                                 "x_floor": s / floor if floor else None})
-    return rows
+def cpython_timings(base: dict) -> dict:
+    return run_worker([sys.executable, str(HERE / "_cpython_side.py")], base, "CPython: timings")
 
 
-def print_table(rows, results) -> None:
-    print(f"\n{'runtime':8} {'dataset':7} {'path':52} {'seconds':>9} {'/sklearn':>9} {'/floor':>8}")
-    for r in rows:
-        print(f"{r['runtime']:8} {r['dataset']:7} {r['what'][:52]:52} {r['seconds']:9.3f} "
-              f"{r['x_sklearn']:9.3f} {r['x_floor']:8.1f}")
-    py = results.get("pyodide", {})
-    if "pyarrow_load" in py:
-        print(f"\nPyodide: pyarrow loadPackage + import {py['pyarrow_load']:.2f} s (once, not in the "
-              f"pyarrow rows); boot {py['boot_seconds']:.1f} s; numpy/pandas/sklearn/micropip "
-              f"load {py['load_sklearn_stack_seconds']:.1f} s")
-    for runtime in ("pyodide", "cpython"):
-        res = results.get(runtime, {})
-        for key, text in res.get("parity", {}).items():
-            print(f"parity sklearn vs openml-lite, {runtime} {key}: {text}")
-        if "versions" in res:
-            print(f"versions ({runtime}): {res['versions']}")
-        for note in res.get("notes", []):
-            print(f"note ({runtime}): {note}")
-    for runtime in ("pyodide", "cpython"):
-        if "error" in results.get(runtime, {}):
-            print(f"\n{runtime} FAILED: {results[runtime]['error']}\n{results[runtime]['stderr']}")
+# == what cannot be measured here ===================================================================
+
+def engine_notes(pyodide_dir: Path) -> list[str]:
+    """Which Python parquet engines this offline Pyodide has, from its lock and folder."""
+    try:
+        lock = json.loads((pyodide_dir / "pyodide-lock.json").read_text())["packages"]
+    except (OSError, ValueError, KeyError):
+        return ["cannot read pyodide-lock.json"]
+    notes = []
+    for name in ("pyarrow", "fastparquet", "polars"):
+        entry = lock.get(name)
+        present = entry is not None and (pyodide_dir / entry["file_name"]).is_file()
+        if present:
+            notes.append(f"Pyodide engine {name} {entry['version']}: present, timed")
+        else:
+            why = ("in the Pyodide lock" + (f" ({entry['version']})" if entry else "") +
+                   " but its package file is not obtainable offline (no registry here carries the Pyodide build)")
+            if name == "polars":
+                why += "; and polars' wasm build cannot read parquet anyway (pola-rs/polars#20876)"
+            notes.append(f"Pyodide engine {name}: NOT timed: {why}")
+    return notes
 
 
-def plot(rows, path: Path) -> str | None:
-    """Bar chart via matplotlib; from a venv of our own when this Python lacks it."""
-    script = HERE / "_plot.py"
-    data = WORK / "rows.json"
-    data.write_text(json.dumps(rows))
+def liac_note(liac_mnist: bool) -> str:
+    if liac_mnist:
+        return "sklearn parser='liac-arff' timed on mnist too (--liac-mnist)"
+    return ("sklearn parser='liac-arff' NOT timed on mnist: in Pyodide one first call takes about 2 minutes "
+            "and one cache=False call about 45 s at 70,000 rows (shared notes); --liac-mnist runs it")
+
+
+# == outputs ======================================================================================
+
+def plot(results_path: Path, out: Path) -> str | None:
+    """The chart via matplotlib; from a venv of our own when this Python lacks it."""
     python = sys.executable
     if importlib.util.find_spec("matplotlib") is None:
         venv = WORK / "plotvenv"
@@ -273,53 +219,121 @@ def plot(rows, path: Path) -> str | None:
             subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
             subprocess.run([str(venv / "bin/pip"), "install", "-q", "matplotlib"], check=True)
         python = str(venv / "bin/python")
-    proc = subprocess.run([python, str(script), str(data), str(path)], capture_output=True, text=True)
+    proc = subprocess.run([python, str(HERE / "_plot.py"), str(results_path), str(out)],
+                          capture_output=True, text=True)
     return None if proc.returncode == 0 else proc.stderr[-2000:]
 
 
-# == main ===========================================================================================
+def find_lite_wheel(pyodide_dir: Path) -> Path:
+    wheels = sorted(pyodide_dir.glob("openml_lite-*.whl"))
+    if not wheels:
+        sys.exit(f"no openml_lite wheel in {pyodide_dir}: run bash build_wheels.sh first")
+    return wheels[-1]
 
-def main():
+
+def wheel_note(wheel: Path) -> str:
+    """Pyodide runs the wheel, CPython runs src/: say when src/ changed after the build."""
+    built = wheel.stat().st_mtime
+    newer = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "src").rglob("*.py") if p.stat().st_mtime > built)
+    when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(built))
+    if not newer:
+        return f"Pyodide runs {wheel.name} built {when}; no file of src/ is newer"
+    return (f"Pyodide runs {wheel.name} built {when}; CPython runs src/, where {len(newer)} file(s) changed "
+            f"since: {', '.join(newer[:6])}{' ...' if len(newer) > 6 else ''} (bash build_wheels.sh rebuilds it)")
+
+
+def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeat", type=int, default=3, help="min of N runs (default 3)")
-    parser.add_argument("--quick", action="store_true", help="mnist with 10,000 rows (CI)")
+    parser.add_argument("--quick", action="store_true", help="mnist with 10,000 rows")
     parser.add_argument("--mnist-rows", type=int, help="default 70,000 (10,000 with --quick)")
     parser.add_argument("--adult-rows", type=int, default=48_842)
-    parser.add_argument("--skip", choices=["pyodide", "cpython"], action="append", default=[])
-    parser.add_argument("--cpython-worker", metavar="CFG", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.cpython_worker:
-        cfg = json.loads(Path(args.cpython_worker).read_text())
-        print("RESULT " + json.dumps(cpython_worker(cfg)))
-        return
-    mnist_rows = args.mnist_rows or (10_000 if args.quick else 70_000)
-    started = time.perf_counter()
-    WORK.mkdir(exist_ok=True)
-    print(f"generating the mirror (adult {args.adult_rows} rows, mnist {mnist_rows} rows)...",
-          flush=True)
-    from openml_lite.mirror.synthetic import build_mirror
+    parser.add_argument("--repeat", type=int, default=3, help="min of up to N runs (default 3)")
+    parser.add_argument("--budget", type=float,
+                        help="no further runs of a path once its runs took this many seconds (default 3, --quick 1)")
+    parser.add_argument("--repeat-fresh", type=int,
+                        help="fresh Pyodides for time to first data, engine='auto' (default 3, --quick 1)")
+    parser.add_argument("--liac-mnist", action="store_true", help="also time liac-arff on mnist (slow)")
+    parser.add_argument("--chromium-mnist", action="store_true", help="also time mnist in Chromium (slow)")
+    parser.add_argument("--chromium-budget", type=float, default=600, help="seconds (default 600)")
+    parser.add_argument("--throttle", type=float, default=10e6, help="bytes/s of the throttled runs (default 10e6)")
+    parser.add_argument("--skip", choices=PHASES, action="append", default=[])
+    parser.add_argument("--pyodide-dir", type=Path, default=ROOT / "web" / "pyodide",
+                        help="offline Pyodide with the openml-lite wheel (default web/pyodide)")
+    parser.add_argument("--fresh-mirror", action="store_true", help="rebuild the mirror even if it matches")
+    parser.add_argument("--from-json", action="store_true",
+                        help="measure nothing: print and write the report and chart of benchmarks/results.json")
+    return parser.parse_args()
 
-    datasets = build_mirror(WORK / "mirror", mnist_rows, args.adult_rows)
-    server = start_mirror(WORK / "mirror")
-    try:
-        warm_gzip(server.url, datasets)
-        cfg = {"mirror_url": server.url, "repeat": args.repeat, "datasets": datasets}
-        results = {"config": {"repeat": args.repeat, "datasets": datasets}}
-        for runtime, run in (("pyodide", run_pyodide), ("cpython", run_cpython)):
-            if runtime not in args.skip:
-                print(f"timing {runtime}...", flush=True)
-                results[runtime] = run(cfg)
-    finally:
-        server.stop()
-    rows = table_rows(results)
-    results["rows"] = rows
-    results["total_seconds"] = time.perf_counter() - started
-    (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n")
-    print_table(rows, results)
-    error = plot(rows, HERE / "results.png")
-    print(f"\nwrote benchmarks/results.json, "
+
+def write_outputs(results: dict) -> None:
+    """Print the report; write RESULTS.md and the chart (results.json is written by main)."""
+    _report.print_report(results, results["rows"])
+    (HERE / "RESULTS.md").write_text(_report.markdown(results, results["rows"]))
+    error = plot(HERE / "results.json", HERE / "results.png")
+    print(f"\nwrote benchmarks/results.json, benchmarks/RESULTS.md, "
           f"{'benchmarks/results.png' if error is None else 'NO chart: ' + error}; "
           f"total {results['total_seconds']:.0f} s")
+
+
+def main():
+    args = parse_args()
+    if args.from_json:
+        return write_outputs(json.loads((HERE / "results.json").read_text()))
+    started = time.perf_counter()
+    mnist_rows = args.mnist_rows or (10_000 if args.quick else 70_000)
+    if args.budget is None:
+        args.budget = 1.0 if args.quick else 3.0
+    if args.repeat_fresh is None:
+        args.repeat_fresh = 1 if args.quick else 3
+    pyodide_dir = args.pyodide_dir.resolve()
+    pyodide = Pyodide(pyodide_dir, find_lite_wheel(pyodide_dir))
+    WORK.mkdir(exist_ok=True)
+    results = {"command": " ".join([sys.executable, "benchmarks/pyodide_vs_sklearn.py", *sys.argv[1:]]),
+               "machine": _report.machine(pyodide_dir, _chromium.chromium_version())}
+
+    print(f"mirror: recorded datasets + generated adult {args.adult_rows} rows, mnist {mnist_rows} rows...",
+          flush=True)
+    phase = time.perf_counter()
+    datasets, reused = _mirror.prepare_mirror(WORK / "mirror", mnist_rows=mnist_rows,
+                                              adult_rows=args.adult_rows, fresh=args.fresh_mirror)
+    for ds in datasets:
+        ds["liac"] = ds["label"] != "mnist" or args.liac_mnist
+    results["config"] = {"repeat": args.repeat, "budget": args.budget, "repeat_fresh": args.repeat_fresh,
+                         "mnist_rows": mnist_rows,
+                         "throttle_bytes_per_s": args.throttle, "mirror_reused": reused,
+                         "lite_wheel": pyodide.lite_wheel.name, "datasets": datasets}
+    results["notes"] = [wheel_note(pyodide.lite_wheel), *engine_notes(pyodide_dir), liac_note(args.liac_mnist),
+                        f"mirror folder {'reused (same sources and sizes)' if reused else 'built'} this run"]
+    for note in results["notes"]:
+        print(f"  {note}")
+    server = _mirror.start_server(WORK / "mirror", WORK / "gzip-memo")
+    try:
+        _mirror.warm_gzip(server.url, datasets)
+        for ds in datasets:  # what sklearn downloads: the ARFF, gzipped on the wire
+            ds["arff_gzip_bytes"] = _mirror.gzip_bytes(WORK / "mirror", WORK / "gzip-memo", ds["id"])
+        results["config"]["mirror_seconds"] = time.perf_counter() - phase
+        print(f"  mirror {'reused' if reused else 'built'} and served: {time.perf_counter() - phase:.0f} s wall",
+              flush=True)
+        base = {"mirror_url": server.url, "repeat": args.repeat, "budget": args.budget,
+                "datasets": datasets}
+        if "node" not in args.skip:
+            results["pyodide"] = node_timings(pyodide, base, args.throttle, "fresh" not in args.skip)
+        if "fresh" not in args.skip:
+            results["first_data"], memory = fresh_runs(pyodide, base, args.repeat_fresh)
+            sklearn_memory = results.get("pyodide", {}).pop("memory_sklearn", None)
+            results["memory"] = {**({"sklearn": sklearn_memory} if sklearn_memory else {}), **memory}
+        if "chromium" not in args.skip:
+            results["chromium"] = chromium_timings(pyodide, base, args.chromium_mnist, args.chromium_budget)
+        if "cpython" not in args.skip:
+            results["cpython"] = cpython_timings(base)
+    finally:
+        server.stop()
+
+    results["rows"] = _report.table_rows(results)
+    results["total_seconds"] = time.perf_counter() - started
+    results["machine"]["load_average_at_end"] = _report.load_average()
+    (HERE / "results.json").write_text(json.dumps(results, indent=1) + "\n")
+    write_outputs(results)
 
 
 if __name__ == "__main__":
