@@ -142,11 +142,14 @@ def _why_not_parquet(description: Description, request: Request) -> str | None:
 
 
 async def _data_file(fetcher: Fetcher, url: str, description: Description, request: Request,
-                     report: LoadReport, source: str):
-    """Download a data file (with progress) and book it in the report."""
+                     report: LoadReport, source: str, *, cache_only: bool = False):
+    """Download a data file (with progress) and book it in the report; with
+    ``cache_only``, None when it is not in the cache."""
     bar = progress.resolve(request.progress)
-    response = await fetcher.get(url, dataset=description.label, progress=bar(url) if bar else None)
-    _book(report, url, len(response.body), cached=response.cached, source=source)
+    response = await fetcher.get(url, dataset=description.label, progress=bar(url) if bar else None,
+                                 cache_only=cache_only)
+    if response is not None:
+        _book(report, url, len(response.body), cached=response.cached, source=source)
     return response
 
 
@@ -203,29 +206,19 @@ async def _from_parquet(fetcher: Fetcher, description: Description, features: li
 
 async def _parquet_body(fetcher: Fetcher, url: str, description: Description, request: Request,
                         report: LoadReport, columns: list[str] | None) -> tuple[bytes, bool]:
-    """The parquet file's bytes, and whether they are only ``columns``' part of it."""
-    if columns is not None and await fetcher.cached(url) is None:
-        from . import projection  # imported when used: a fresh page compiles less
-        from .parquet_footer import FooterError
-
-        bar = progress.resolve(request.progress)
-        try:
-            got = await projection.fetch_columns(fetcher, url, columns, dataset=description.label,
-                                                 progress=bar(url) if bar else None)
-        except DownloadError as error:
-            raise _ParquetUnavailable(f"its parquet file could not be downloaded ({error})") from error
-        except (projection.RangesUnsupported, FooterError, DataIntegrityError) as why:
-            log.info("%s: downloading the whole parquet file, not just some columns (%s)",
-                     description.label, why)
-        else:
-            if isinstance(got, Response):  # the server sent the whole file anyway
-                fetcher.stage(url, got.body)
-                _book(report, url, len(got.body), cached=False)
-                return got.body, False
-            _book(report, url, got.downloaded, cached=False, range_requests=got.requests)
-            return got.body, True
+    """The parquet file's bytes, and whether they are only ``columns``' part of it
+    (a whole file in the cache is read rather than ranges fetched)."""
     try:
-        response = await _data_file(fetcher, url, description, request, report, "parquet")
+        response = None
+        if columns is not None:
+            response = await _data_file(fetcher, url, description, request, report, "parquet",
+                                        cache_only=True)
+            if response is None:
+                ranged = await _column_ranges(fetcher, url, description, request, report, columns)
+                if ranged is not None:
+                    return ranged
+        if response is None:
+            response = await _data_file(fetcher, url, description, request, report, "parquet")
     except DownloadError as error:
         raise _ParquetUnavailable(f"its parquet file could not be downloaded ({error})") from error
     if response.status in _PARQUET_MISSING:
@@ -236,6 +229,29 @@ async def _parquet_body(fetcher: Fetcher, url: str, description: Description, re
             dataset=description.label, url=url, status=response.status,
         )
     return response.body, False
+
+
+async def _column_ranges(fetcher: Fetcher, url: str, description: Description, request: Request,
+                         report: LoadReport, columns: list[str]) -> tuple[bytes, bool] | None:
+    """``columns``' part of the file by range requests (or the whole file, if the server
+    sent it anyway); None when ranges cannot be used here."""
+    from . import projection  # imported when used: a fresh page compiles less
+    from .parquet_footer import FooterError
+
+    bar = progress.resolve(request.progress)
+    try:
+        got = await projection.fetch_columns(fetcher, url, columns, dataset=description.label,
+                                             progress=bar(url) if bar else None)
+    except (projection.RangesUnsupported, FooterError, DataIntegrityError) as why:
+        log.info("%s: downloading the whole parquet file, not just some columns (%s)",
+                 description.label, why)
+        return None
+    if isinstance(got, Response):  # the server sent the whole file anyway
+        fetcher.stage(url, got.body)
+        _book(report, url, len(got.body), cached=False)
+        return got.body, False
+    _book(report, url, got.downloaded, cached=False, range_requests=got.requests)
+    return got.body, True
 
 
 async def _decode(engine, body: bytes, description: Description, features: list[Feature],

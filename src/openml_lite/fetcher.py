@@ -33,7 +33,8 @@ class Fetcher:
     async def get(
         self, url: str, *, dataset: str | None = None, cacheable: bool = True,
         progress: ProgressCallback | None = None, headers: dict[str, str] | None = None,
-    ) -> Response:
+        cache_only: bool = False,
+    ) -> Response | None:
         """A 2xx answer or an error answer that is not transient (4xx).
 
         Network failures and transient statuses are retried ``n_retries`` times, waiting
@@ -41,12 +42,14 @@ class Fetcher:
         raise :class:`DownloadError`.
         """
         if cacheable:
-            cached = await self.cached(url)
+            cached = self.staged.get(url) or await self.cache.get(url)
             if cached is not None:
                 self.log.append(f"cache {url}")
                 if progress is not None:  # callers see every load complete, cached or not
                     progress(len(cached), len(cached))
                 return Response(url=url, status=200, body=cached, cached=True)
+        if cache_only:  # the caller has another way to get it (range requests)
+            return None
         attempt, status = 0, None
         while True:
             self.log.append(f"http {url}")
@@ -72,10 +75,6 @@ class Fetcher:
         if response.ok and cacheable:
             self.staged[url] = response.body
         return response
-
-    async def cached(self, url: str) -> bytes | None:
-        """What ``get(url)`` would answer from the cache (or this load's downloads), or None."""
-        return self.staged.get(url) or await self.cache.get(url)
 
     def stage(self, url: str, body: bytes) -> None:
         """Book bytes fetched another way (e.g. a whole file answering a Range request)."""

@@ -45,7 +45,7 @@ def build_frame(columns: dict, names: list[str], rows: int, *, copy_others: bool
         run = list(run)
         if not dtype:
             pieces.append(pd.DataFrame(
-                {name: _copied(columns[name]) if copy_others else columns[name] for name in run},
+                {name: columns[name].copy() if copy_others else columns[name] for name in run},
                 index=index, copy=False))
             continue
         block = np.empty((rows, len(run)), dtype=dtype, order="F")  # each column contiguous
@@ -63,12 +63,6 @@ def build_frame(columns: dict, names: list[str], rows: int, *, copy_others: bool
 def _block_dtype(column) -> str:
     """The dtype (as a string) of the 2-D block this column joins; "" for a column of its
     own. Not a np.dtype: np.dtype("float64") == None is True, which would merge runs."""
-    if isinstance(column, Cast):
-        return column.dtype.str
-    if isinstance(column, np.ndarray) and column.dtype.kind in "biuf":
+    if isinstance(column, Cast) or (isinstance(column, np.ndarray) and column.dtype.kind in "biuf"):
         return column.dtype.str
     return ""
-
-
-def _copied(column):
-    return column.copy()

@@ -18,9 +18,8 @@ import numpy as np
 
 from .errors import DataIntegrityError
 from .openml import Description, Feature
+from .parquet_footer import MAGIC
 from .table import DictColumn, Table
-
-MAGIC = b"PAR1"
 
 
 def check_parquet_bytes(body: bytes, description: Description, url: str) -> None:

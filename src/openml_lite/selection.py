@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import warnings
+from collections import Counter
 from dataclasses import dataclass
 
 from .errors import ColumnNotFoundError, TargetColumnError
@@ -96,7 +97,7 @@ def keep_only(selection: Selection, columns, description: Description) -> Select
             f"it has {len(selection.feature_names)}: {_shorten(selection.feature_names)}",
             dataset=description.label,
         )
-    repeated = sorted({c for c in columns if list(columns).count(c) > 1})
+    repeated = sorted(name for name, times in Counter(columns).items() if times > 1)
     if repeated:
         raise ValueError(f"columns lists {repeated} more than once (dataset {description.label})")
     return Selection(feature_names=list(columns), target_names=selection.target_names)
