@@ -16,7 +16,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from _parity import parity_text
+from _shared import FreshHome, parity_text
 
 
 def route_sklearn_to(url: str) -> None:
@@ -48,23 +48,6 @@ def measure(cfg, fn, before=None):
         took = time.perf_counter() - start
         best, runs, spent = min(best, took), runs + 1, spent + took
     return best, runs, result
-
-
-class FreshHome:
-    """A new data_home for each first call; the last one (holding the cache) is kept
-    for the warm path."""
-
-    def __init__(self):
-        self.path = None
-
-    def renew(self):
-        self.drop()
-        self.path = tempfile.mkdtemp()
-
-    def drop(self):
-        if self.path:
-            shutil.rmtree(self.path, ignore_errors=True)
-        self.path = None
 
 
 def sk(ds, parser="pandas", **kwargs):

@@ -17,10 +17,9 @@ find them not imported.
 from __future__ import annotations
 
 import gc
+import inspect
 import json
-import shutil
 import sys
-import tempfile
 import time
 import traceback
 
@@ -28,7 +27,7 @@ import pyodide_js
 from pyodide.ffi import run_sync
 from pyodide.http import pyfetch
 
-from _parity import parity_text
+from _shared import FreshHome, parity_text
 
 # Five of mnist's 784 pixel columns, spread over the file (the target "class" comes too).
 PROJECTED = ["pixel100", "pixel250", "pixel400", "pixel550", "pixel700"]
@@ -126,15 +125,15 @@ def last_report() -> dict:
 async def measure(cfg, fn, *, is_async=False, keep_report=False, before=None, after=None):
     """Min seconds of up to cfg["repeat"] calls of ``fn``, stopping early once the calls
     so far took cfg["budget"] seconds (a slow path's noise is small next to its length,
-    and sklearn's mnist first call takes over a minute). ``before`` / ``after`` (async)
+    and sklearn's mnist first call takes over a minute). ``before`` (sync or async) / ``after`` (async)
     run around each call, off the clock (``after`` only after the fastest call so far).
     Returns (best, runs, openml-lite's load report of the fastest call when
     ``keep_report``, the last call's result)."""
     best, report, runs, spent, result = float("inf"), None, 0, 0.0, None
     while runs < cfg["repeat"] and (runs == 0 or spent < cfg["budget"]):
         result = None  # the previous result must not sit in memory during the next call
-        if before:
-            await before()
+        if before and inspect.isawaitable(ready := before()):
+            await ready
         start = time.perf_counter()
         result = (await fn()) if is_async else fn()
         took = time.perf_counter() - start
@@ -187,23 +186,6 @@ class Recorder:
 
 
 # == the "timings" task ============================================================================
-
-class FreshHome:
-    """A new sklearn data_home before every first call (made off the clock); the last
-    one, holding sklearn's cache, is what the warm path then reads."""
-
-    def __init__(self):
-        self.path = None
-
-    async def renew(self):
-        self.drop()
-        self.path = tempfile.mkdtemp()
-
-    def drop(self):
-        if self.path:
-            shutil.rmtree(self.path, ignore_errors=True)
-        self.path = None
-
 
 async def time_sklearn(rec, ds, url):
     """Both parsers, first call (default cache) and cache=False; parser="pandas" also

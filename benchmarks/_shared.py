@@ -1,6 +1,7 @@
-"""Are sklearn's and openml-lite's frames the same? Shared by the CPython and Pyodide
-sides (copied into Pyodide's file system next to _pyodide_side.py): timings mean little
-if the results differ.
+"""What the CPython and Pyodide sides both use (copied into Pyodide's file system next
+to _pyodide_side.py): the frame check and the throw-away data homes.
+
+Are sklearn's and openml-lite's frames the same? Timings mean little if the results differ.
 
 pandas' assert_frame_equal compares categorical columns value by value as Python
 objects (1.2 s for adult on CPython, ~4 s in Pyodide). Comparing each categorical's
@@ -9,6 +10,9 @@ columns replaced by their codes, checks the same and takes milliseconds.
 """
 
 from __future__ import annotations
+
+import shutil
+import tempfile
 
 
 def parity_text(ref, got) -> str:
@@ -29,3 +33,20 @@ def parity_text(ref, got) -> str:
     except AssertionError as why:
         return f"DIFFERENT {ref.shape} vs {got.shape}: {str(why).splitlines()[0:3]}"
     return f"identical {got.shape}"
+
+
+class FreshHome:
+    """A new sklearn data_home before every first call (made off the clock); the last
+    one, holding sklearn's cache, is what the warm path then reads."""
+
+    def __init__(self):
+        self.path = None
+
+    def renew(self):
+        self.drop()
+        self.path = tempfile.mkdtemp()
+
+    def drop(self):
+        if self.path:
+            shutil.rmtree(self.path, ignore_errors=True)
+        self.path = None

@@ -51,7 +51,7 @@ ROOT = HERE.parent
 WORK = HERE / ".work"  # git-ignored: mirror, gzip memo, pyodide-http wheel, plotting venv
 NODE_JSPI_FLAG = "--experimental-wasm-stack-switching"  # node 20/22: JSPI for run_sync
 PHASES = ("node", "fresh", "chromium", "cpython")
-PYODIDE_SIDE_FILES = ("_pyodide_side.py", "_parity.py")  # written into Pyodide's /bench
+PYODIDE_SIDE_FILES = ("_pyodide_side.py", "_shared.py")  # written into Pyodide's /bench
 
 
 # == running workers ================================================================================
