@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 
 import pytest
 
@@ -58,33 +59,65 @@ def test_base_url_from_environment(monkeypatch, mirror_url):
 
 
 class _CountingTransport:
-    """Real HTTP to the mirror (in a thread), counting requests in flight at once."""
+    """Real HTTP to the mirror (in a thread), counting requests in flight at once and
+    logging when each begins and ends; ``slow``: URL part -> extra seconds."""
 
-    def __init__(self):
+    def __init__(self, slow=None):
         from openml_lite.transport.native import UrllibTransport
 
         self.inner = UrllibTransport(blocking=False)
         self.in_flight = self.most = 0
-        self.urls = []
+        self.urls, self.events, self.slow = [], [], slow or {}
 
     async def get(self, url, *, headers=None, progress=None):
         self.in_flight += 1
         self.most = max(self.most, self.in_flight)
         self.urls.append(url)
+        self.events.append(("begin", _short(url)))
         try:
-            await asyncio.sleep(0.02)  # a network round trip, so overlap shows
+            extra = sum(seconds for part, seconds in self.slow.items() if part in url)
+            await asyncio.sleep(0.02 + extra)  # a network round trip, so overlap shows
             return await self.inner.get(url, headers=headers, progress=progress)
         finally:
             self.in_flight -= 1
+            self.events.append(("end", _short(url)))
 
 
-def test_async_asks_for_features_and_qualities_in_one_round_trip(mirror_url):
+def _short(url):
+    return url.rsplit("/json/", 1)[-1] if "/json/" in url else url.rsplit(".", 1)[-1]
+
+
+def test_async_asks_for_all_metadata_in_one_round_trip(mirror_url):
     transport = _CountingTransport()
     asyncio.run(openml_lite.fetch_openml_async(data_id=61, base_url=mirror_url, cache=False,
                                                transport=transport))
-    assert transport.most == 2
-    assert [u.rsplit("/json/", 1)[-1] for u in transport.urls[:3]] == \
-        ["data/61", "data/features/61", "data/qualities/61"]
+    assert transport.most >= 3
+    assert [_short(u) for u in transport.urls] == \
+        ["data/61", "data/features/61", "data/qualities/61", "pq"]
+
+
+def test_async_downloads_the_data_file_before_the_features_arrive(mirror_url):
+    """The parquet URL is in the description: its download need not wait for the rest."""
+    transport = _CountingTransport(slow={"/features/": 0.3})
+    bunch = asyncio.run(openml_lite.fetch_openml_async(data_id=40945, base_url=mirror_url, cache=False,
+                                                       transport=transport))
+    events = transport.events
+    assert events.index(("begin", "pq")) < events.index(("end", "data/features/40945"))
+    assert bunch.frame.shape == (1309, 14)
+
+
+def test_sync_api_asks_one_thing_at_a_time_in_order(mirror_url):
+    transport = _CountingTransport()
+    transport.inner.blocking = True
+
+    class Blocking:  # the sync API's driver runs without an event loop: no sleeps
+        async def get(self, url, **kwargs):
+            transport.urls.append(url)
+            return await transport.inner.get(url, **kwargs)
+
+    openml_lite.fetch_openml(data_id=61, base_url=mirror_url, cache=False, transport=Blocking())
+    assert [_short(u) for u in transport.urls] == \
+        ["data/61", "data/features/61", "data/qualities/61", "pq"]
 
 
 def test_a_failing_request_among_concurrent_ones_is_the_error(mirror_url, monkeypatch):
@@ -102,3 +135,46 @@ def test_a_failing_request_among_concurrent_ones_is_the_error(mirror_url, monkey
         asyncio.run(openml_lite.fetch_openml_async(data_id=61, base_url=mirror_url, cache=False,
                                                    transport=transport, n_retries=1, delay=0.01))
     assert transport.in_flight == 0
+
+
+def test_an_unknown_dataset_is_the_error_though_more_was_asked(mirror_url, caplog):
+    """The description's 412 wins over the failure of a request begun beside it, which
+    is neither left running nor logged as an exception nobody retrieved."""
+    import gc
+
+    from openml_lite.transport import TransportError
+
+    transport = _CountingTransport(slow={"/data/999999": 0.2})
+    real_get = transport.get
+
+    async def get(url, **kwargs):
+        if "/features/" in url:
+            raise TransportError("connection reset")
+        return await real_get(url, **kwargs)
+
+    transport.get = get
+    with pytest.raises(openml_lite.DatasetNotFoundError, match="data_id 999999 not found"):
+        asyncio.run(openml_lite.fetch_openml_async(data_id=999999, base_url=mirror_url, cache=False,
+                                                   transport=transport, n_retries=1, delay=0.01))
+    gc.collect()
+    assert transport.in_flight == 0
+    assert "never retrieved" not in caplog.text
+
+
+def test_data_file_begun_for_nothing_is_not_cached(mirror_url, data_home, monkeypatch):
+    """No parquet engine: the ARFF copy is read, and the parquet file downloaded beside
+    the features is not cached (it was never checked)."""
+    from openml_lite import engines
+    from openml_lite.cache.disk import DiskCache
+
+    for name in engines.AUTO_ORDER:
+        monkeypatch.setattr(engines.load_engine(name), "works", lambda: False)
+    transport = _CountingTransport(slow={"/features/": 0.2})
+    with pytest.warns(openml_lite.ArffFallbackWarning, match="no parquet engine works"):
+        bunch = asyncio.run(openml_lite.fetch_openml_async(data_id=40945, base_url=mirror_url,
+                                                           data_home=data_home, transport=transport))
+    assert bunch.frame.shape == (1309, 14)
+    cache = DiskCache(f"{data_home}/openml_lite")
+    parquet, arff = bunch.details["parquet_url"], bunch.details["url"]
+    assert [transport.urls.count(url) for url in (parquet, arff)] == [1, 1]
+    assert os.path.exists(cache.path(arff)) and not os.path.exists(cache.path(parquet))

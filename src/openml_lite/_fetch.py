@@ -20,7 +20,7 @@ from .errors import (
     ArffFallbackWarning, DataIntegrityError, DownloadError, EngineUnavailableError,
     InactiveDatasetWarning, OpenMLError,
 )
-from .fetcher import Fetcher
+from .fetcher import Fetcher, Pending
 from .openml import Description, Feature, OpenMLClient
 from .report import LoadReport, publish
 from .selection import Selection, select_columns
@@ -68,44 +68,56 @@ async def load(request: Request, fetcher: Fetcher, base_url: str | None):
     data_id = request.data_id
     if request.name is not None:
         data_id = await client.find_by_name(request.name.lower(), request.version)
-    description = await client.description(data_id)
-    _warn_about_status(description)
+    # Under the async API requests overlap: features and qualities go out with the
+    # description, the parquet file and the engine (a JS module, or a Pyodide package)
+    # as soon as it is read. A failure anywhere discards the requests still running.
+    # Under the sync API each runs when awaited, in the order written here.
+    features_answer, qualities_answer = client.ask_features_and_qualities(data_id)
+    pending = [features_answer, qualities_answer]
+    try:
+        description = await client.description(data_id)
+        _warn_about_status(description)
+        as_frame = _check_sparse(description, request)
+        why_arff = _why_not_parquet(description, request)
+        early = None
+        if why_arff is None:
+            early = _EarlyParquet(
+                engine=fetcher.start(_engine(request, fetcher)),
+                # columns= needs the features to know which byte ranges to ask for
+                body=None if request.columns is not None else fetcher.start(
+                    _data_file(fetcher, description.parquet_url, description, request, report, "parquet",
+                               book=False)))
+            pending += [early.engine, early.body]
+        features = await client.features(description, features_answer)
+        # the row count, for checking parquet and for liac-arff's shape; sparse data needs none
+        if description.is_sparse:
+            qualities_answer.discard()
+            qualities = {}
+        else:
+            qualities = await client.qualities(description, qualities_answer)
+        selection = select_columns(description, features, request.target_column, as_frame=as_frame,
+                                   columns=request.columns)
+        report.dataset, report.data_id = description.label, description.id
+        report.mark("metadata")
 
-    sparse = description.is_sparse
-    as_frame = (not sparse) if request.as_frame == "auto" else bool(request.as_frame)
-    if sparse and as_frame:
-        raise ValueError(
-            "Sparse ARFF datasets cannot be loaded with as_frame=True. "
-            "Use as_frame=False or as_frame='auto' instead."
-        )
-    if sparse and request.parser == "pandas":
-        raise ValueError(
-            f"Sparse ARFF datasets cannot be loaded with parser={request.parser!r}. "
-            "Use parser='liac-arff' or parser='auto' instead."
-        )
-    # features and qualities (the row count, for checking parquet and for liac-arff's
-    # shape; sparse data needs none) in one round trip where the API allows it
-    features, qualities = await fetcher.gather(
-        client.features(description), _no_qualities() if sparse else client.qualities(description))
-    selection = select_columns(description, features, request.target_column, as_frame=as_frame,
-                               columns=request.columns)
-    report.dataset, report.data_id = description.label, description.id
-    report.mark("metadata")
-
-    why_arff = _why_not_parquet(description, request)
-    parts = None
-    if why_arff is None:
-        try:
-            parts = await _from_parquet(fetcher, description, features, qualities, selection,
-                                        as_frame, request, report)
-        except _ParquetUnavailable as reason:
-            why_arff = str(reason)
-    if parts is None:
-        warnings.warn(
-            f"dataset {description.label}: {why_arff}; reading the ARFF file instead "
-            "(the slow path; same result as sklearn).", ArffFallbackWarning, stacklevel=4,
-        )
-        parts = await _from_arff(fetcher, description, features, selection, as_frame, request, qualities, report)
+        parts = None
+        if early is not None:
+            try:
+                parts = await _from_parquet(fetcher, description, features, qualities, selection,
+                                            as_frame, request, report, early)
+            except _ParquetUnavailable as reason:
+                why_arff = str(reason)
+        if parts is None:
+            warnings.warn(
+                f"dataset {description.label}: {why_arff}; reading the ARFF file instead "
+                "(the slow path; same result as sklearn).", ArffFallbackWarning, stacklevel=4,
+            )
+            parts = await _from_arff(fetcher, description, features, selection, as_frame, request, qualities, report)
+    except BaseException:
+        for request_running in pending:
+            if request_running is not None:
+                request_running.discard()
+        raise
 
     await fetcher.commit()  # only now: nothing of a failed load reaches the cache
     report.finish()
@@ -123,8 +135,37 @@ async def load(request: Request, fetcher: Fetcher, base_url: str | None):
     )
 
 
-async def _no_qualities() -> dict:
-    return {}
+def _check_sparse(description: Description, request: Request) -> bool:
+    """as_frame, resolved; sklearn's errors for what sparse data cannot give."""
+    sparse = description.is_sparse
+    as_frame = (not sparse) if request.as_frame == "auto" else bool(request.as_frame)
+    if sparse and as_frame:
+        raise ValueError(
+            "Sparse ARFF datasets cannot be loaded with as_frame=True. "
+            "Use as_frame=False or as_frame='auto' instead."
+        )
+    if sparse and request.parser == "pandas":
+        raise ValueError(
+            f"Sparse ARFF datasets cannot be loaded with parser={request.parser!r}. "
+            "Use parser='liac-arff' or parser='auto' instead."
+        )
+    return as_frame
+
+
+@dataclass
+class _EarlyParquet:
+    engine: Pending  # of _engine()
+    body: Pending | None  # of the whole file's _data_file(), unless columns= was given
+
+
+async def _engine(request: Request, fetcher: Fetcher):
+    """The engine module, or _ParquetUnavailable when "auto" finds none (ARFF then)."""
+    try:
+        return await engines.choose_engine(request.engine, sync_only=fetcher.blocking)
+    except EngineUnavailableError as error:
+        if request.engine != "auto":
+            raise
+        raise _ParquetUnavailable(str(error)) from error
 
 
 class _ParquetUnavailable(Exception):
@@ -142,15 +183,19 @@ def _why_not_parquet(description: Description, request: Request) -> str | None:
 
 
 async def _data_file(fetcher: Fetcher, url: str, description: Description, request: Request,
-                     report: LoadReport, source: str, *, cache_only: bool = False):
-    """Download a data file (with progress) and book it in the report; with
-    ``cache_only``, None when it is not in the cache."""
+                     report: LoadReport, source: str, *, cache_only: bool = False, book: bool = True):
+    """Download a data file (with progress) and, if ``book``, book it in the report;
+    with ``cache_only``, None when it is not in the cache."""
     bar = progress.resolve(request.progress)
     response = await fetcher.get(url, dataset=description.label, progress=bar(url) if bar else None,
                                  cache_only=cache_only)
-    if response is not None:
-        _book(report, url, len(response.body), cached=response.cached, source=source)
+    if response is not None and book:
+        _book_file(report, response, source)
     return response
+
+
+def _book_file(report: LoadReport, response: Response, source: str) -> None:
+    _book(report, response.url, len(response.body), cached=response.cached, source=source)
 
 
 def _book(report: LoadReport, url: str, size: int, *, cached: bool, source: str = "parquet",
@@ -162,29 +207,31 @@ def _book(report: LoadReport, url: str, size: int, *, cached: bool, source: str 
 
 async def _from_parquet(fetcher: Fetcher, description: Description, features: list[Feature],
                         qualities: dict, selection: Selection, as_frame: bool, request: Request,
-                        report: LoadReport):
+                        report: LoadReport, early: _EarlyParquet):
+    url = description.parquet_url
     try:
-        engine = await engines.choose_engine(request.engine, sync_only=fetcher.blocking)
-    except EngineUnavailableError as error:
-        if request.engine != "auto":
-            raise
-        raise _ParquetUnavailable(str(error)) from error
+        engine = await early.engine.result()
+    except _ParquetUnavailable:  # no engine: the download begun is not needed
+        if early.body is not None:
+            early.body.discard()
+        fetcher.unstage(url)  # if it came already: never checked, so never cached
+        raise
     report.engine = engine.NAME
     report.mark("engine")  # in Pyodide this may include loading the engine's package
-    url = description.parquet_url
     if request.read_csv_kwargs:
         warnings.warn("read_csv_kwargs only applies to the ARFF path; ignored for parquet.",
                       UserWarning, stacklevel=5)
     # columns=: read only what the Bunch holds (and, where ranges work, download only that)
     needed = None if request.columns is None else [*selection.feature_names, *selection.target_names]
     checked = features if needed is None else [f for f in features if f.name in needed]
-    ranged, damaged_before = needed is not None, False
+    ranged, damaged_before, answer = needed is not None, False, early.body
     # A damaged file (from the cache or the network) is dropped and fetched once more;
     # damaged twice, the ARFF copy is read instead. A damaged partial download is
     # followed by the whole file.
     while True:
         body, partial = await _parquet_body(fetcher, url, description, request, report,
-                                            needed if ranged else None)
+                                            needed if ranged else None, answer)
+        answer = None  # a second try downloads anew
         try:
             table = await _decode(engine, body, description, checked, qualities, url, needed)
             report.mark("decode")
@@ -205,12 +252,17 @@ async def _from_parquet(fetcher: Fetcher, description: Description, features: li
 
 
 async def _parquet_body(fetcher: Fetcher, url: str, description: Description, request: Request,
-                        report: LoadReport, columns: list[str] | None) -> tuple[bytes, bool]:
-    """The parquet file's bytes, and whether they are only ``columns``' part of it
-    (a whole file in the cache is read rather than ranges fetched)."""
+                        report: LoadReport, columns: list[str] | None,
+                        answer: Pending | None = None) -> tuple[bytes, bool]:
+    """The parquet file's bytes (from ``answer``, if the download was begun already),
+    and whether they are only ``columns``' part of it (a whole file in the cache is
+    read rather than ranges fetched)."""
     try:
         response = None
-        if columns is not None:
+        if answer is not None:
+            response = await answer.result()
+            _book_file(report, response, "parquet")
+        elif columns is not None:
             response = await _data_file(fetcher, url, description, request, report, "parquet",
                                         cache_only=True)
             if response is None:

@@ -80,6 +80,10 @@ class Fetcher:
         """Book bytes fetched another way (e.g. a whole file answering a Range request)."""
         self.staged[url] = body
 
+    def start(self, coroutine) -> "Pending":
+        """Begin a request now, to be awaited later (see :class:`Pending`)."""
+        return Pending(coroutine, concurrent=not self.blocking)
+
     async def gather(self, *coroutines) -> list:
         """Await several requests: at once under the async API, one by one under the sync
         one (driven without an event loop). The first failure, in argument order, is raised."""
@@ -111,10 +115,36 @@ class Fetcher:
             await self.cache.put(url, body)
         self.staged.clear()
 
+    def unstage(self, url: str) -> None:
+        """Do not cache this download after all (it was never used, so never checked)."""
+        self.staged.pop(url, None)
+
     async def forget(self, url: str) -> None:
         """Drop a bad copy everywhere, so the next ``get`` downloads it again."""
         self.staged.pop(url, None)
         await self.cache.drop(url)
+
+
+class Pending:
+    """A request begun before its answer is needed: a task under the async API; under
+    the sync one (no event loop runs beside it) the coroutine itself, run when awaited.
+    Every Pending is either awaited (``result``) or ``discard``-ed."""
+
+    def __init__(self, coroutine, *, concurrent: bool):
+        self._coroutine = coroutine
+        self._task = asyncio.ensure_future(coroutine) if concurrent else None
+
+    async def result(self):
+        return await (self._coroutine if self._task is None else self._task)
+
+    def discard(self) -> None:
+        """Not wanted any more: stop it, or take its failure so asyncio does not log it."""
+        if self._task is None:
+            self._coroutine.close()  # never started, or finished: a no-op
+        elif not self._task.done():
+            self._task.cancel()
+        elif not self._task.cancelled():
+            self._task.exception()
 
 
 def _transient_problem(response: Response) -> str | None:
