@@ -2,7 +2,8 @@
 # Build what the browser side needs, offline except for the package registries:
 #   web/wheels/   the pure-python openml-lite wheel (older openml_lite wheels removed first;
 #                 web/build-js.sh, when it exists, runs before the build: it bundles the JS
-#                 parquet decoder into the package)
+#                 parquet decoder into the package), with bytecode for Pyodide's Python
+#                 added by web/tools/add_pyc.mjs (other Pythons ignore it)
 #   web/pyodide/  an offline Pyodide 0.27.7 distribution: the core runtime from the npm
 #                 package pyodide@0.27.7 (which carries the official pyodide-lock.json),
 #                 the package files named in web/pyodide-packages.txt (plus their lock
@@ -32,7 +33,7 @@ mkdir -p "$cache" web/wheels
 
 die() { echo "build_wheels.sh: ERROR: $*" >&2; exit 1; }
 have_sha256() { [ -f "$1" ] && echo "$2  $1" | sha256sum --check --status; }
-for tool in "$PYTHON" npm tar sha256sum; do
+for tool in "$PYTHON" npm node tar sha256sum; do
     command -v "$tool" >/dev/null || die "'$tool' is needed and not on PATH"
 done
 
@@ -75,6 +76,11 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$PYODIDE_NPM_SHA256" ]; then
     rm -rf "$core.tmp"
     echo "$PYODIDE_NPM_SHA256" > "$stamp"
 fi
+
+# 2b. bytecode for that Pyodide's Python, into the openml-lite wheel (a fresh page
+# then imports openml_lite without compiling it: see the tool's header)
+echo "== openml-lite bytecode for Pyodide $PYODIDE_VERSION's Python"
+node web/tools/add_pyc.mjs "$core" "$wheel" || die "adding bytecode to $wheel failed"
 
 # 3. official package files (PyPI wheel carrying them) ---------------------------------
 echo "== Pyodide package files: $SOURCE_REQ"

@@ -54,3 +54,28 @@ def test_the_official_files_assemble(tmp_path):
     lock = json.loads((tmp_path / "out" / "pyodide-lock.json").read_text())
     numpy = lock["packages"]["numpy"]
     assert (tmp_path / "out" / numpy["file_name"]).is_file()
+
+
+def test_the_wheel_carries_bytecode_for_every_module_and_records_it():
+    """web/tools/add_pyc.mjs's output (tests/pyodide/test_smoke.py checks, inside Pyodide,
+    that each pyc was made from its .py for that Python)."""
+    import base64
+    import hashlib
+    import zipfile
+
+    wheels = sorted((REPO / "web" / "wheels").glob("openml_lite-*.whl"))
+    assert len(wheels) == 1, "run bash build_wheels.sh first"
+    with zipfile.ZipFile(wheels[0]) as wheel:
+        names = wheel.namelist()
+        record_name = next(n for n in names if n.endswith(".dist-info/RECORD"))
+        record = {line.split(",")[0]: line.split(",")[1:] for line in wheel.read(record_name).decode().splitlines()}
+        sources = [n for n in names if n.endswith(".py")]
+        pycs = {n for n in names if n.endswith(".pyc")}
+        for source in sources:
+            folder, _, module = source.rpartition("/")
+            assert f"{folder}/__pycache__/{module[:-3]}.cpython-312.pyc" in pycs, source
+        assert len(pycs) == len(sources)
+        for name in pycs:
+            data = wheel.read(name)
+            digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+            assert record[name] == [f"sha256={digest}", str(len(data))], name

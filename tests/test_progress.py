@@ -40,7 +40,7 @@ def test_load_report(mirror_url, data_home):
     first = openml_lite.last_load_report()
     assert (first.data_id, first.source, first.engine, first.from_cache) == (61, "parquet", "fastparquet", False)
     assert first.data_url == f"{mirror_url}/datasets/0000/0061/dataset_61.pq"
-    assert set(first.seconds) == {"metadata", "engine", "download", "decode", "convert", "total"}
+    assert set(first.seconds) == {"metadata", "engine", "download", "decode", "convert", "save", "total"}
     assert abs(sum(v for k, v in first.seconds.items() if k != "total") - first.seconds["total"]) < 1e-6
     seen = []
     openml_lite.fetch_openml(data_id=61, base_url=mirror_url, data_home=data_home,

@@ -289,6 +289,7 @@ const STEPS = [
   ["download", "Download"],
   ["decode", "Decode (parquet reader)"],
   ["convert", "Convert (to sklearn's Bunch)"],
+  ["save", "Save (into the cache)"],
 ];
 
 function showTimings(seconds) {

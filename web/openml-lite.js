@@ -46,7 +46,7 @@
  *                 role: "feature"|"target", missing, categories: [...]|null, nCategories }],
  *     preview: { columns: [...], rows: [[...], ...], totalRows },   // missing values: null
  *     report: { engine, source, dataBytes, fromCache, dataUrl,
- *               seconds: { metadata, engine, download, decode, convert, total } },  // LoadReport
+ *               seconds: { metadata, engine, download, decode, convert, save, total } },  // LoadReport
  *     warnings: [{ category, message }],  // Python warnings of the load (ARFF fallback, ...)
  *     versions: { pyodide, openmlLite },
  *     wallSeconds,                        // the whole call as JS saw it

@@ -120,6 +120,7 @@ async def load(request: Request, fetcher: Fetcher, base_url: str | None):
         raise
 
     await fetcher.commit()  # only now: nothing of a failed load reaches the cache
+    report.mark("save")
     report.finish()
     publish(report)
     log.info("loaded %s with %s in %.3f s", description.label, report.engine, report.seconds["total"])
@@ -161,7 +162,9 @@ class _EarlyParquet:
 async def _engine(request: Request, fetcher: Fetcher):
     """The engine module, or _ParquetUnavailable when "auto" finds none (ARFF then)."""
     try:
-        return await engines.choose_engine(request.engine, sync_only=fetcher.blocking)
+        engine = await engines.choose_engine(request.engine, sync_only=fetcher.blocking)
+        await engines.prepare(engine)  # while the requests are out
+        return engine
     except EngineUnavailableError as error:
         if request.engine != "auto":
             raise

@@ -111,9 +111,8 @@ class Fetcher:
 
     async def commit(self) -> None:
         """Write every staged download to the cache (call once the load succeeded)."""
-        for url, body in self.staged.items():
-            await self.cache.put(url, body)
-        self.staged.clear()
+        staged, self.staged = self.staged, {}
+        await self.gather(*(self.cache.put(url, body) for url, body in staged.items()))
 
     def unstage(self, url: str) -> None:
         """Do not cache this download after all (it was never used, so never checked)."""

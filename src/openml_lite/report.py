@@ -17,7 +17,7 @@ class LoadReport:
     data_bytes: int = 0  # bytes of the data file that came over the network (or from the cache)
     range_requests: int = 0  # >0: only some columns were downloaded, in this many requests
     from_cache: bool = False
-    seconds: dict[str, float] = field(default_factory=dict)  # metadata, engine, download, decode, convert, total
+    seconds: dict[str, float] = field(default_factory=dict)  # metadata, engine, download, decode, convert, save, total
     _marks: list = field(default_factory=list, repr=False)
 
     def start(self) -> None:

@@ -219,7 +219,7 @@ def test_titanic_preview_dtypes_progress_and_model(driver, demo, expected):
     assert source.startswith("parquet") and "downloaded" in source
     steps = {tr.get_attribute("data-step"): tr.find_element(By.TAG_NAME, "td").text
              for tr in driver.find_elements(By.CSS_SELECTOR, "#timing-rows tr")}
-    assert set(steps) == {"metadata", "engine", "download", "decode", "convert", "total"}
+    assert set(steps) == {"metadata", "engine", "download", "decode", "convert", "save", "total"}
     parts = {step: seconds(value) for step, value in steps.items()}
     assert all(value >= 0 for value in parts.values())
     assert parts["total"] >= max(parts["download"], parts["decode"], parts["convert"])

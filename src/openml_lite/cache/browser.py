@@ -13,10 +13,15 @@ class CacheStorage:
     """Entries keyed by URL in ``caches.open("openml-lite")``. Only whole, verified
     files get here (the loader commits after a successful load)."""
 
-    async def _open(self):
-        from js import caches
+    def __init__(self):
+        self._opened = None
 
-        return await caches.open(CACHE_NAME)
+    async def _open(self):
+        if self._opened is None:  # once per load, not once per entry
+            from js import caches
+
+            self._opened = await caches.open(CACHE_NAME)
+        return self._opened
 
     async def get(self, url):
         match = await (await self._open()).match(url)

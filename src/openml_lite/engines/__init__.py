@@ -3,7 +3,8 @@
 An engine module has ``NAME``, ``works() -> bool`` (a real read of a tiny parquet
 file, cached: importable is not enough, polars' wasm build imports but cannot read
 parquet, pola-rs/polars#20876) and ``read(data, columns=None) -> Table``, or
-``read_async`` when decoding means awaiting JavaScript (the ``js`` engine).
+``read_async`` when decoding means awaiting JavaScript (the ``js`` engine), and
+optionally ``async prepare()``, run while the data is still downloading.
 """
 
 from __future__ import annotations
@@ -75,6 +76,12 @@ async def choose_engine(name: str = "auto", *, sync_only: bool = False) -> Modul
         if await _load_pyodide_package(candidate):
             return load_engine(candidate)
     raise _unavailable(name)
+
+
+async def prepare(engine: ModuleType) -> None:
+    """What an engine can do before the data arrives (the js engine: import its module)."""
+    if hasattr(engine, "prepare"):
+        await engine.prepare()
 
 
 async def read(engine: ModuleType, data: bytes, columns: list[str] | None = None):

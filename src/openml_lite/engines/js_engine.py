@@ -38,6 +38,10 @@ def works() -> bool:
 _module = None
 
 
+async def prepare() -> None:
+    await _decoder()
+
+
 async def _decoder():
     """Import the bundle once, as an ES module from a data: URL (works in Node and
     browsers, and needs no server path for the file)."""
