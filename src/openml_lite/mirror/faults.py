@@ -20,7 +20,8 @@ no_ranges         the whole file (200) whatever the Range header asks
 no_content_range  206 answers without Content-Range (what a page sees when
                   a server does not expose that header to CORS requests)
 delay             the normal answer after N seconds of silence                seconds
-throttle          the normal answer at N bytes per second                     bytes/s
+throttle          the normal answer at N bytes per second (after ``seconds``   bytes/s
+                  of silence, if given: a network's latency)
 bad_length        a Content-Length N bytes larger than the body, then close   N
 ================  ==========================================================  ==============
 """

@@ -353,6 +353,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.connection.shutdown(socket.SHUT_RDWR)
             return
         if rule.kind == "throttle":
+            time.sleep(rule.seconds)
             step = max(1, int(rule.rate / 20))
             for start in range(0, len(body), step):
                 self.wfile.write(body[start:start + step])
