@@ -1,11 +1,12 @@
-"""The Bunch's frames are built block-wise (frames.py): values as before (test_parity),
-and here the properties that design promises: few blocks, casts done on the way in,
-data and frame independent of each other."""
+"""The Bunch's frames (frames.py): values as before (test_parity), and here the
+properties that design promises: wide frames in few blocks, casts done on the way in,
+data and frame independent of each other, numbers always in arrays of their own."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 import openml_lite
 from openml_lite.frames import Cast, build_frame
@@ -32,7 +33,10 @@ def test_data_and_frame_do_not_share_memory(mirror_url):
     pd.testing.assert_frame_equal(bunch.frame, before)
 
 
-def test_casts_happen_while_writing_and_runs_keep_their_order():
+def test_casts_happen_while_writing_and_runs_keep_their_order(monkeypatch):
+    from openml_lite import frames
+
+    monkeypatch.setattr(frames, "_NARROW", 0)  # the wide path, on a small example
     columns = {
         "a": Cast(np.array([1, 2], dtype=np.uint8), np.dtype(np.int64)),
         "b": np.array([3, 4], dtype=np.int64),
@@ -47,6 +51,22 @@ def test_casts_happen_while_writing_and_runs_keep_their_order():
     assert _blocks(frame) == 3
     copy = build_frame(columns, ["c"], 2, copy_others=True)
     assert not np.shares_memory(copy["c"].cat.codes.to_numpy(), columns["c"].codes)
+
+
+@pytest.mark.parametrize("narrow", [True, False], ids=["narrow", "wide"])
+def test_numbers_are_fresh_writable_arrays_whatever_came_in(narrow, monkeypatch):
+    """An engine may hand out read-only buffers (Arrow memory): the frame owns copies."""
+    from openml_lite import frames
+
+    if not narrow:
+        monkeypatch.setattr(frames, "_NARROW", 0)
+    given = np.array([1.5, 2.5])
+    given.flags.writeable = False
+    frame = build_frame({"x": given, "y": Cast(np.array([1, 2], dtype=np.uint8), np.dtype(np.int64))},
+                        ["x", "y"], 2)
+    frame.iloc[0, 0] = 9.0
+    assert given.tolist() == [1.5, 2.5] and frame["x"].tolist() == [9.0, 2.5]
+    assert not np.shares_memory(frame["x"].to_numpy(), given)
 
 
 def test_no_columns_is_an_empty_frame_with_the_rows():
