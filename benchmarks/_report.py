@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import platform
+import statistics
 import subprocess
 from pathlib import Path
 
@@ -81,7 +82,9 @@ def load_average() -> str | None:
 # == rows =========================================================================================
 
 def throttled_group(results: dict) -> str:
-    return f"pyodide-node @{results['config']['throttle_bytes_per_s'] / 1e6:g}MB/s"
+    latency = results["config"].get("latency_s")
+    return (f"pyodide-node @{results['config']['throttle_bytes_per_s'] / 1e6:g}MB/s"
+            + (f"+{latency * 1000:g}ms" if latency else ""))
 
 
 def _group_rows(group: str, res: dict, prefix: str, order: list[str]) -> list[dict]:
@@ -129,23 +132,35 @@ def _mb(n) -> str:
 def targets(results: dict) -> list[dict]:
     """Issue 7's targets (and the README's cold one), each with the measured value."""
     out = []
-    first = [r for r in results.get("first_data", []) if r.get("engine_asked") == "auto" and "first_data" in r]
-    if first:
-        best = min(first, key=lambda r: r["first_data"])
-        out.append({"target": "Titanic, fresh Pyodide, engine='auto': first data < 0.3 s",
-                    "measured": f"{best['first_data']:.3f} s (engine {best['report']['engine']}; "
-                                f"import pandas before it: {best['import_pandas']:.2f} s more)",
-                    "met": best["first_data"] < 0.3})
+    for where in ("chromium", "node"):
+        first = [r for r in results.get("first_data", []) if r.get("engine_asked") == "auto"
+                 and "first_data" in r and r.get("runtime", "node") == where]
+        if not first:
+            continue
+        seconds = sorted(r["first_data"] for r in first)
+        median = statistics.median(seconds)
+        setup = [r["node_fetch_setup"] for r in first if r.get("node_fetch_setup") is not None]
+        out.append({"target": f"Titanic, fresh Pyodide in {where}, engine='auto': first data < 0.3 s (median)",
+                    "measured": f"median {median:.3f} s of {len(seconds)} (min {seconds[0]:.3f}, max "
+                                f"{seconds[-1]:.3f}; engine {first[0]['report']['engine']}; import pandas "
+                                f"before it: {min(r['import_pandas'] for r in first):.2f} s more"
+                                + (f"; Node's own fetch setup before the clock: {min(setup):.3f} s" if setup else "")
+                                + ")",
+                    "met": median < 0.3})
     for which, m in results.get("memory", {}).items():
         if "heap_growth" not in m or which == "sklearn":  # sklearn: the reference, no target
             continue
-        ratio = m["heap_growth"] / m["frame_bytes"]
-        out.append({"target": f"mnist cold load, {_memory_label(which)}: wasm heap growth <= 2x the returned frame",
-                    "measured": f"{_mb(m['heap_growth'])} / {_mb(m['frame_bytes'])} = {ratio:.2f}x "
-                                f"(upper bound of the peak: {m['peak_bound'] / m['frame_bytes']:.2f}x; the Bunch's "
-                                f"frame + data alone: {m['frame_plus_data_bytes'] / m['frame_bytes']:.2f}x; "
+        # The data returned: the whole Bunch (frame, data and target are copies of their own,
+        # as in sklearn's); older results lack its size, and are judged by frame + data.
+        returned = m.get("returned_bytes", m["frame_plus_data_bytes"])
+        ratio = m["heap_growth"] / returned
+        out.append({"target": f"mnist cold load, {_memory_label(which)}: wasm heap growth <= 2x the returned data "
+                              "(the Bunch: frame + data + target)",
+                    "measured": f"{_mb(m['heap_growth'])} / {_mb(returned)} = {ratio:.2f}x "
+                                f"(upper bound of the peak: {m['peak_bound'] / returned:.2f}x; against the frame "
+                                f"alone, {_mb(m['frame_bytes'])}: {m['heap_growth'] / m['frame_bytes']:.2f}x; "
                                 f"sklearn: {_sklearn_memory_ratio(results)})",
-                    "met": ratio <= 2})
+                    "met": ratio <= 2 and m["peak_bound"] / returned <= 2})
     proj = results.get("pyodide", {}).get("projection")
     if proj and "fraction" in proj:
         out.append({"target": "columns=[5 of 785] (mnist): bytes downloaded < 5% of the parquet file",
@@ -170,7 +185,10 @@ def targets(results: dict) -> list[dict]:
 
 def _sklearn_memory_ratio(results: dict) -> str:
     m = results.get("memory", {}).get("sklearn", {})
-    return f"{m['heap_growth'] / m['frame_bytes']:.2f}x" if "heap_growth" in m else "not measured"
+    if "heap_growth" not in m:
+        return "not measured"
+    returned = m.get("returned_bytes", m["frame_plus_data_bytes"])
+    return f"{m['heap_growth'] / returned:.2f}x its Bunch, {m['heap_growth'] / m['frame_bytes']:.2f}x its frame"
 
 
 def _memory_label(which: str) -> str:
@@ -238,7 +256,16 @@ def first_data_lines(results: dict) -> list[str]:
     runs = results.get("first_data", [])
     if not runs:
         return []
-    lines = ["\ntime to first data, Titanic, fresh Pyodide in Node (numpy + pandas loaded, openml-lite "
+    lines = []
+    for where in ("chromium", "node"):
+        lines += _first_data_lines(where, [r for r in runs if r.get("runtime", "node") == where])
+    return lines
+
+
+def _first_data_lines(where: str, runs: list[dict]) -> list[str]:
+    if not runs:
+        return []
+    lines = [f"\ntime to first data, Titanic, fresh Pyodide in {where} (numpy + pandas loaded, openml-lite "
              "installed; sync fetch_openml), min of runs:"]
     for engine in ("auto", "pyarrow"):
         ok = [r for r in runs if r.get("engine_asked") == engine and "first_data" in r]
