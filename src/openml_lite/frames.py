@@ -40,21 +40,19 @@ class Cast:
 def build_frame(columns: dict, names: list[str], rows: int, *, copy_others: bool = False) -> pd.DataFrame:
     """A DataFrame of ``columns[name]`` for ``names``, in that order, with a RangeIndex.
 
-    Numeric columns (numpy arrays, :class:`Cast`) land in fresh 2-D blocks, so two
-    frames built from the same columns never share them. Other columns (Categoricals,
-    extension and object arrays) are used as they are unless ``copy_others``.
+    Numeric columns (numpy arrays, :class:`Cast`) land in fresh arrays (2-D blocks when
+    the frame is wide), so two frames built from the same columns never share them.
+    Other columns (Categoricals, extension and object arrays) are used as they are
+    unless ``copy_others``.
     """
     index = pd.RangeIndex(rows)
     if len(names) <= _NARROW:
-        return pd.DataFrame({name: _own(columns[name], copy_others) for name in names}, index=index,
-                            copy=False)
+        return _column_by_column(columns, names, index, copy_others)
     pieces = []
     for dtype, run in itertools.groupby(names, key=lambda name: _block_dtype(columns[name])):
         run = list(run)
         if not dtype:
-            pieces.append(pd.DataFrame(
-                {name: columns[name].copy() if copy_others else columns[name] for name in run},
-                index=index, copy=False))
+            pieces.append(_column_by_column(columns, run, index, copy_others))
             continue
         block = np.empty((rows, len(run)), dtype=dtype, order="F")  # each column contiguous
         for position, name in enumerate(run):
@@ -68,14 +66,17 @@ def build_frame(columns: dict, names: list[str], rows: int, *, copy_others: bool
     return pd.concat(pieces, axis=1, **_NO_COPY)
 
 
+def _column_by_column(columns: dict, names: list[str], index: pd.Index, copy_others: bool) -> pd.DataFrame:
+    return pd.DataFrame({name: _own(columns[name], copy_others) for name in names}, index=index, copy=False)
+
+
 def _own(column, copy_other: bool):
-    """A column of the narrow path's frame: numbers always in a fresh array of their own
-    (two frames never share them, and an engine's read-only buffer is never handed out)."""
+    """A column as a frame gets it outside a 2-D block: numbers always in a fresh array of
+    their own (two frames never share them, and an engine's read-only buffer is never
+    handed out); other columns copied only if ``copy_other``."""
     if isinstance(column, Cast):
         return column.values.astype(column.dtype)
-    if isinstance(column, np.ndarray) and column.dtype.kind in "biuf":
-        return column.copy()
-    return column.copy() if copy_other else column
+    return column.copy() if copy_other or _block_dtype(column) else column
 
 
 def _block_dtype(column) -> str:

@@ -134,12 +134,18 @@ class OpenMLClient:
         """Begin both requests before the description arrives (they need only the id:
         a round trip less). Their answers go to ``features`` and ``qualities``."""
         label = f"data_id={data_id}"  # as the description's own request names it
-        return tuple(self.fetcher.start(self.fetcher.get(self.api_url(f"data/{kind}/{data_id}"), dataset=label))
-                     for kind in ("features", "qualities"))
+        return tuple(self.fetcher.start(self.fetcher.get(url, dataset=label))
+                     for url in (self._features_url(data_id), self._qualities_url(data_id)))
+
+    def _features_url(self, data_id: int) -> str:
+        return self.api_url(f"data/features/{data_id}")
+
+    def _qualities_url(self, data_id: int) -> str:
+        return self.api_url(f"data/qualities/{data_id}")
 
     async def features(self, description: Description, answer: Pending | None = None) -> list[Feature]:
         found = await self._json(
-            self.api_url(f"data/features/{description.id}"), dataset=description.label,
+            self._features_url(description.id), dataset=description.label,
             not_found=f"OpenML has no features for dataset {description.label}.", answer=answer,
         )
         features = [Feature.from_json(raw) for raw in found["data_features"]["feature"]]
@@ -149,7 +155,7 @@ class OpenMLClient:
         """Name -> value; empty when OpenML has not computed them (they are optional)."""
         try:
             found = await self._json(
-                self.api_url(f"data/qualities/{description.id}"), dataset=description.label,
+                self._qualities_url(description.id), dataset=description.label,
                 not_found="no qualities", answer=answer,
             )
         except DatasetNotFoundError:
