@@ -15,6 +15,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import NullFormatter  # noqa: E402
 
+from _report import FRESH_RUNTIMES, first_data_runs  # noqa: E402  (stdlib only: fine in the plot venv)
+
 COLORS = {"sklearn": "tab:red", "floor": "tab:gray", "lite": "tab:blue"}
 
 
@@ -40,10 +42,9 @@ def seconds_panel(ax, rows, title):
 
 def first_data_panel(ax, runs):
     labels, values = [], []
-    for where in ("chromium", "node"):
+    for where in FRESH_RUNTIMES:
         for engine in ("auto", "pyarrow"):
-            ok = [r for r in runs if r.get("engine_asked") == engine and "first_data" in r
-                  and r.get("runtime", "node") == where]
+            ok = first_data_runs(runs, where, engine)
             if ok:
                 best = min(ok, key=lambda r: r["first_data"])
                 labels += [f"{where}: {engine} ({best['report']['engine']})", f"{where}: {engine} + import pandas"]

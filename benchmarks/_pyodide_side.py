@@ -462,7 +462,7 @@ async def memory_growth(load) -> dict:
     bunch = await load()
     seconds = time.perf_counter() - start
     heap_after, node_after, (_, max_footprint_after) = wasm_heap(), node_memory(), malloc_stats()
-    frame_bytes = int(bunch.frame.memory_usage(deep=True).sum())
+    frame_bytes, data_bytes = _bytes(bunch.frame), _bytes(bunch.data)
     return {"seconds": seconds, "heap_before": heap_before, "heap_after": heap_after,
             "heap_growth": heap_after - heap_before,
             # The heap may have had free room before the load, which growth does not see;
@@ -471,9 +471,9 @@ async def memory_growth(load) -> dict:
             "node_before": node_before, "node_after": node_after,
             "max_rss_growth": node_after["max_rss"] - node_before["max_rss"],
             "frame_bytes": frame_bytes,
-            "frame_plus_data_bytes": frame_bytes + int(bunch.data.memory_usage(deep=True).sum()),
+            "frame_plus_data_bytes": frame_bytes + data_bytes,
             # all the Bunch returns (frame, data and target are independent copies, as sklearn's)
-            "returned_bytes": frame_bytes + _bytes(bunch.data) + _bytes(bunch.target),
+            "returned_bytes": frame_bytes + data_bytes + _bytes(bunch.target),
             "shape": list(bunch.frame.shape)}
 
 

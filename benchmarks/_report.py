@@ -129,12 +129,22 @@ def _mb(n) -> str:
 
 # == targets ======================================================================================
 
+FRESH_RUNTIMES = ("chromium", "node")
+
+
+def first_data_runs(runs: list[dict], where: str, engine: str, *, measured: bool = True) -> list[dict]:
+    """The time-to-first-data runs in ``where`` that asked for ``engine`` and measured it
+    (``measured=False``: those that failed). Runs from before Chromium had its own carry
+    no runtime: they ran in Node."""
+    return [r for r in runs if r.get("runtime", "node") == where and r.get("engine_asked") == engine
+            and ("first_data" in r) == measured]
+
+
 def targets(results: dict) -> list[dict]:
     """Issue 7's targets (and the README's cold one), each with the measured value."""
     out = []
-    for where in ("chromium", "node"):
-        first = [r for r in results.get("first_data", []) if r.get("engine_asked") == "auto"
-                 and "first_data" in r and r.get("runtime", "node") == where]
+    for where in FRESH_RUNTIMES:
+        first = first_data_runs(results.get("first_data", []), where, "auto")
         if not first:
             continue
         seconds = sorted(r["first_data"] for r in first)
@@ -257,19 +267,20 @@ def first_data_lines(results: dict) -> list[str]:
     if not runs:
         return []
     lines = []
-    for where in ("chromium", "node"):
-        lines += _first_data_lines(where, [r for r in runs if r.get("runtime", "node") == where])
+    for where in FRESH_RUNTIMES:
+        lines += _first_data_lines(where, runs)
     return lines
 
 
 def _first_data_lines(where: str, runs: list[dict]) -> list[str]:
+    runs = [r for r in runs if r.get("runtime", "node") == where]
     if not runs:
         return []
     lines = [f"\ntime to first data, Titanic, fresh Pyodide in {where} (numpy + pandas loaded, openml-lite "
              "installed; sync fetch_openml), min of runs:"]
     for engine in ("auto", "pyarrow"):
-        ok = [r for r in runs if r.get("engine_asked") == engine and "first_data" in r]
-        bad = [r for r in runs if r.get("engine_asked") == engine and "first_data" not in r]
+        ok = first_data_runs(runs, where, engine)
+        bad = first_data_runs(runs, where, engine, measured=False)
         if ok:
             best = min(ok, key=lambda r: r["first_data"])
             lines.append(
