@@ -107,16 +107,17 @@ def test_async_downloads_the_data_file_before_the_features_arrive(mirror_url):
 
 
 def test_sync_api_asks_one_thing_at_a_time_in_order(mirror_url):
-    transport = _CountingTransport()
-    transport.inner.blocking = True
+    from openml_lite.transport.native import UrllibTransport
 
-    class Blocking:  # the sync API's driver runs without an event loop: no sleeps
+    urls = []
+
+    class Recording(UrllibTransport):  # blocking: the sync API's driver has no event loop
         async def get(self, url, **kwargs):
-            transport.urls.append(url)
-            return await transport.inner.get(url, **kwargs)
+            urls.append(url)
+            return await super().get(url, **kwargs)
 
-    openml_lite.fetch_openml(data_id=61, base_url=mirror_url, cache=False, transport=Blocking())
-    assert [_short(u) for u in transport.urls] == \
+    openml_lite.fetch_openml(data_id=61, base_url=mirror_url, cache=False, transport=Recording(blocking=True))
+    assert [_short(u) for u in urls] == \
         ["data/61", "data/features/61", "data/qualities/61", "pq"]
 
 
