@@ -22,10 +22,26 @@ def test_compact_types_are_the_files(engine, mirror_url, mirror_dir):
         ours = bunch.frame[name]
         if isinstance(theirs.dtype, pd.CategoricalDtype):
             assert ours.dtype == theirs.dtype  # ordered, declared order, unused levels kept
+        elif name == "BCL2_N":  # a null-type column (all missing): numbers, not objects
+            assert theirs.isna().all() and ours.dtype == "float64" and ours.isna().all()
         else:
             assert ours.dtype == theirs.dtype or (ours.dtype == object and theirs.dtype == object)
     genotype = bunch.frame["class"].cat
     assert genotype.ordered and list(genotype.categories) == list(arrow["class"].cat.categories)
+
+
+@pytest.mark.parametrize("engine", ["pyarrow", "fastparquet", "polars"])
+@pytest.mark.parametrize("data_id,column,levels", [(62, "hair", ["false", "true"]),
+                                                  (40589, "amazed.suprised", ["FALSE", "TRUE"])])
+def test_compact_booleans_are_ordered_declared_levels(engine, data_id, column, levels, mirror_url):
+    """A BOOLEAN column, as every nominal under dtypes="openml": an ordered Categorical
+    of the levels as declared (the features list keeps their spelling)."""
+    compact = openml_lite.fetch_openml(data_id=data_id, base_url=mirror_url, cache=False,
+                                       engine=engine, dtypes="openml")
+    usual = openml_lite.fetch_openml(data_id=data_id, base_url=mirror_url, cache=False, engine=engine)
+    ours = compact.frame[column]
+    assert ours.cat.ordered and list(ours.cat.categories) == levels
+    assert ours.astype(object).equals(usual.frame[column].astype(object))
 
 
 def test_compact_is_smaller_and_has_the_same_values(mirror_url):

@@ -99,10 +99,22 @@ def features_of(data_id: int) -> list[dict]:
     return sorted(feats, key=lambda f: int(f["index"]))
 
 
-def openml_numeric_type(values, n_missing_declared):
-    """openml-python's rule: whole numbers in 0..255, none missing -> uint8; else double."""
-    small_whole = all(v is not None and float(v).is_integer() and 0 <= v <= 255 for v in values)
-    return pa.uint8() if small_whole and values and n_missing_declared == 0 else pa.float64()
+def openml_numeric_type(values, arff_type):
+    """openml-python's rules on the ARFF values (../shared/notes/openml.md): missing in
+    every row -> null; whole numbers in 0..255, none missing -> uint8; INTEGER with none
+    missing -> int64; else double."""
+    present = [v for v in values if v is not None]
+    if not present:
+        return pa.null()
+    if len(present) == len(values) and all(float(v).is_integer() and 0 <= v <= 255 for v in values):
+        return pa.uint8()
+    if arff_type == "INTEGER" and len(present) == len(values):
+        return pa.int64()
+    return pa.float64()
+
+
+def is_true_false(levels) -> bool:
+    return len(levels) == 2 and {str(v).lower() for v in levels} == {"true", "false"}
 
 
 @pytest.fixture(scope="module")
@@ -196,9 +208,14 @@ def test_parquet_matches_arff_and_features(mirror, data_id):
         column = table.column(name)
         chunk = meta.row_group(0).column(i)
         assert chunk.compression == "SNAPPY"
-        assert column.to_pylist() == values, name
         assert column.null_count == sum(v is None for v in values), name
         missing_differs |= column.null_count != int(feat["number_of_missing_values"])
+        if feat["data_type"] == "nominal" and is_true_false(arff_type):
+            # OpenML's converter makes {true, false} nominals booleans: the spelling is lost
+            assert column.type == pa.bool_(), name
+            assert column.to_pylist() == [None if v is None else v.lower() == "true" for v in values], name
+            continue
+        assert column.to_pylist() == values, name
         if feat["data_type"] == "nominal":
             levels = [v for v in arff_type if v is not None]  # a declared "?" is no level
             index = pa.int8() if len(levels) < 127 else pa.int16()
@@ -206,10 +223,10 @@ def test_parquet_matches_arff_and_features(mirror, data_id):
             assert column.combine_chunks().dictionary.to_pylist() == levels, name
             assert chunk.has_dictionary_page
         elif feat["data_type"] in ("numeric", "real", "integer"):
-            expected = openml_numeric_type(values, int(feat["number_of_missing_values"]))
-            assert column.type == expected, name
+            assert column.type == openml_numeric_type(values, arff_type), name
         else:
-            assert feat["data_type"] == "string" and column.type == pa.string(), name
+            expected = pa.null() if all(v is None for v in values) else pa.string()
+            assert feat["data_type"] == "string" and column.type == expected, name
     assert missing_differs == (data_id in CUT_DOWN)
 
 
@@ -228,7 +245,13 @@ def test_parquet_types_on_known_columns(mirror):
     assert schema(561).field("MMAX").type == pa.float64()  # whole, but above 255
     assert schema(1119).field("fnlwgt:").type == pa.float64()
     assert schema(42074).field("points").type == pa.uint8()  # ARFF INTEGER
-    assert schema(42074).field("price").type == pa.float64()  # none missing here, 13695 in full
+    # none missing in the 10 rows served (13695 in the full data: double in OpenML's file);
+    # whole numbers written "15.0": sklearn reads float64 (README, "Parity")
+    assert schema(42074).field("price").type == pa.uint8()
+    assert schema(62).field("hair").type == pa.bool_()  # {false, true}
+    assert schema(40589).field("amazed.suprised").type == pa.bool_()  # {FALSE, TRUE}
+    assert schema(40966).field("BCL2_N").type == pa.null()  # missing in the 7 rows served
+    assert schema(1).field("family").type == pa.dictionary(pa.int8(), pa.string(), True)  # all missing
     assert schema(42074).field("region_2").type == pa.string()
     assert schema(40945).field("age").type == pa.float64()  # has missing values
     assert schema(40966).field("MouseID").type == pa.dictionary(pa.int16(), pa.string(), True)

@@ -198,7 +198,9 @@ def test_five_of_785_columns_download_a_small_part(engine, mirror_url, mirror_di
     assert footer + chunks <= downloaded <= footer + chunks + projection.TAIL_BYTES \
         + projection.GAP_BYTES * len(wanted)
     assert footer > projection.TAIL_BYTES and len(requests) >= 3  # tail, rest of footer, chunks
-    assert downloaded < 0.10 * len(body)
+    # Beyond the footer (large: OpenML's files hold the pandas metadata, 785 columns of
+    # it, twice), a small part of the data
+    assert downloaded - footer < 0.10 * (len(body) - footer)
 
 
 def test_a_cached_file_is_read_not_ranged(mirror_url, mirror_log, data_home):

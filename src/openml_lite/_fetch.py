@@ -17,8 +17,8 @@ from . import convert, engines, integrity, progress
 from .bunch import make_bunch
 from .cache import Cache, NoCache, default_data_home
 from .errors import (
-    ArffFallbackWarning, DataIntegrityError, DownloadError, EngineUnavailableError,
-    InactiveDatasetWarning, OpenMLError,
+    ArffFallbackWarning, ColumnTypeError, DataIntegrityError, DownloadError,
+    EngineUnavailableError, InactiveDatasetWarning, OpenMLError,
 )
 from .fetcher import Fetcher, Pending
 from .openml import Description, Feature, OpenMLClient
@@ -242,7 +242,12 @@ async def _from_parquet(fetcher: Fetcher, description: Description, features: li
                                        dtypes=request.dtypes)
             report.mark("convert")
             return parts
-        except DataIntegrityError as problem:  # damaged, or types unlike the features list
+        except ColumnTypeError as problem:
+            # a readable file with a column we cannot use: not damage, so neither
+            # downloaded again nor cached; the ARFF copy gives the data
+            fetcher.unstage(url)
+            raise _ParquetUnavailable(str(problem)) from problem
+        except DataIntegrityError as problem:  # damaged
             if partial:
                 log.warning("%s; downloading the whole file", problem)
                 ranged = False
@@ -316,6 +321,12 @@ async def _decode(engine, body: bytes, description: Description, features: list[
     integrity.check_parquet_bytes(body, description, url)
     try:
         table = await engines.read(engine, body, columns)
+    except ColumnTypeError as error:  # an engine met a type it cannot use
+        if error.dataset is None:
+            raise ColumnTypeError(f"the parquet file of dataset {description.label} from {url} "
+                                  f"is readable, but {error}", dataset=description.label,
+                                  url=url) from error
+        raise
     except OpenMLError as error:
         if error.dataset is None:  # an engine's own check: say which dataset and URL
             raise integrity.damaged(description, url, str(error)) from error

@@ -12,7 +12,13 @@ by tests/test_parity.py) turn one into the other:
   double; sklearn's read_csv sees ARFF text like "77516" and infers int64), else
   float64 (NaN);
   OpenML "integer" features: pandas' nullable Int64, as sklearn asks read_csv for;
-- string and date: object, NaN for missing.
+- string and date: object, NaN for missing;
+- a BOOLEAN column (OpenML's form of a {true, false} nominal): the nominal rule, with
+  the levels spelled as the features list declares them (``bool_levels``);
+- a null-type column (missing in every row): what read_csv makes of a column of "?":
+  float64 NaN (Int64 <NA> for "integer"), a Categorical without categories, or
+  object NaN.
+A column whose type does not fit its declared type is a ColumnTypeError.
 """
 
 from __future__ import annotations
@@ -22,11 +28,11 @@ import re
 import numpy as np
 import pandas as pd
 
-from .errors import DataIntegrityError
+from .errors import ColumnTypeError, DataIntegrityError
 from .frames import Cast, build_frame
 from .openml import Description, Feature
 from .selection import NUMERIC_TYPES, Selection
-from .table import Column, DictColumn, Table, n_rows
+from .table import Column, DictColumn, NullColumn, Table, is_bool_column, n_rows
 
 # liac-arff (the writer of most OpenML ARFF files) single-quotes a value with these.
 _ARFF_NEEDS_QUOTES = re.compile(r"[\"'\\\s%,\x00-\x19]")
@@ -69,29 +75,17 @@ def make_bunch(table: Table, description: Description, features: list[Feature],
 
 def to_sklearn_column(column: Column, feature: Feature, description: Description):
     kind = feature.data_type
+    if isinstance(column, NullColumn):
+        return _all_missing(len(column), kind)
     if kind == "nominal":
         return _nominal(column, feature, description)
     if kind in NUMERIC_TYPES:
         return _numeric(column, feature, description)
-    return _strings(column)
+    return _strings(column, feature, description)
 
 
 def _nominal(column: Column, feature: Feature, description: Description) -> pd.Categorical:
-    if isinstance(column, DictColumn):
-        codes, values = np.asarray(column.codes), list(column.values)
-    elif column.dtype == object:
-        codes, uniques = pd.factorize(column, use_na_sentinel=True)
-        values = list(uniques)
-    else:
-        raise DataIntegrityError(
-            f"column {feature.name!r} of dataset {description.label} is nominal, but the "
-            f"parquet file stores it as {column.dtype}", dataset=description.label,
-        )
-    if not all(isinstance(v, str) for v in values):
-        raise DataIntegrityError(
-            f"column {feature.name!r} of dataset {description.label} is nominal, but its "
-            "parquet dictionary holds non-strings", dataset=description.label,
-        )
+    codes, values = _nominal_codes(column, feature, description)
     # Keep the levels that occur, in sklearn's order; remap the codes in one pass.
     # `lookup` has one extra slot at the end so that code -1 (null) maps to -1.
     # intp: bincount refuses int64 on 32-bit wasm
@@ -102,13 +96,71 @@ def _nominal(column: Column, feature: Feature, description: Description) -> pd.C
     return pd.Categorical.from_codes(lookup[codes], categories=[values[i] for i in order])
 
 
+def _nominal_codes(column: Column, feature: Feature, description: Description) -> tuple[np.ndarray, list]:
+    """A nominal column as codes (-1 = missing) into its levels, as strings."""
+    if is_bool_column(column):
+        return np.asarray(column.codes), list(bool_levels(feature))
+    if isinstance(column, DictColumn):
+        codes, values = np.asarray(column.codes), list(column.values)
+    elif column.dtype == object:
+        codes, uniques = pd.factorize(column, use_na_sentinel=True)
+        values = list(uniques)
+    else:
+        raise ColumnTypeError(
+            f"column {feature.name!r} of dataset {description.label} is nominal, but the "
+            f"parquet file stores it as {column.dtype}", dataset=description.label,
+        )
+    if not all(isinstance(v, str) for v in values):
+        raise ColumnTypeError(
+            f"column {feature.name!r} of dataset {description.label} is nominal, but its "
+            "parquet dictionary holds non-strings", dataset=description.label,
+        )
+    return codes, values
+
+
+# Without the levels in the features list (neither "nominal_value" nor the older
+# "nominal_values"), a BOOLEAN column's levels are spelled as most ARFF files do.
+DEFAULT_BOOL_LEVELS = ("false", "true")
+
+
+def bool_levels(feature: Feature) -> tuple[str, str]:
+    """The spelling of (false, true) for a BOOLEAN column: the file keeps only the
+    values, the features list keeps the levels as the ARFF declared them
+    ("false"/"true", "FALSE"/"TRUE", ...)."""
+    declared = feature.nominal_values or ()
+    spelled = {str(level).lower(): str(level) for level in declared}
+    if len(declared) == 2 and set(spelled) == {"false", "true"}:
+        return spelled["false"], spelled["true"]
+    return DEFAULT_BOOL_LEVELS
+
+
+def _all_missing(rows: int, kind: str):
+    """A null-type column as sklearn's read_csv types a column of "?" only."""
+    if kind == "integer":
+        return pd.array(np.full(rows, None, dtype=object), dtype="Int64")
+    if kind in NUMERIC_TYPES:
+        return np.full(rows, np.nan)
+    if kind == "nominal":
+        return pd.Categorical.from_codes(np.full(rows, -1), categories=pd.Index([], dtype=object))
+    return np.full(rows, np.nan, dtype=object)
+
+
 def to_openml_column(column: Column, feature: Feature, description: Description):
     """dtypes="openml": the file's own compact types. Numbers keep their width (uint8
     pixels stay uint8); nominal columns become *ordered* Categoricals with every declared
     level in declared order (the file's dictionary; the features list where an engine
-    gives plain strings); strings as in sklearn (object, NaN)."""
+    gives plain strings or the file holds booleans); strings as in sklearn (object, NaN);
+    a column missing in every row is float64 NaN for numbers."""
     if feature.data_type == "nominal":
-        if isinstance(column, DictColumn):
+        if isinstance(column, NullColumn):
+            levels = list(feature.nominal_values or ())
+            codes = np.full(len(column), -1)
+        elif is_bool_column(column):
+            false, true = bool_levels(feature)
+            declared = [str(v) for v in feature.nominal_values or ()]
+            levels = declared if sorted(declared) == sorted([false, true]) else [false, true]
+            codes = np.array([levels.index(false), levels.index(true), -1])[np.asarray(column.codes)]
+        elif isinstance(column, DictColumn):
             codes, levels = np.asarray(column.codes), list(column.values)
         else:
             observed = pd.unique(column[pd.notna(column)])
@@ -117,9 +169,11 @@ def to_openml_column(column: Column, feature: Feature, description: Description)
                 levels = sorted(observed)
             codes = pd.Categorical(column, categories=levels).codes
         return pd.Categorical.from_codes(codes, categories=levels, ordered=True)
+    if isinstance(column, NullColumn):
+        return _all_missing(len(column), feature.data_type)
     if feature.data_type in NUMERIC_TYPES:
         return _numeric(column, feature, description) if isinstance(column, DictColumn) else column
-    return _strings(column)
+    return _strings(column, feature, description)
 
 
 def _arff_sort_key(value: str) -> str:
@@ -128,9 +182,11 @@ def _arff_sort_key(value: str) -> str:
 
 def _numeric(column: Column, feature: Feature, description: Description):
     if isinstance(column, DictColumn) or column.dtype.kind not in "iuf":
-        raise DataIntegrityError(
+        stored = ("booleans" if is_bool_column(column) else "text"
+                  if isinstance(column, DictColumn) or column.dtype == object else column.dtype)
+        raise ColumnTypeError(
             f"column {feature.name!r} of dataset {description.label} is {feature.data_type}, "
-            "but the parquet file stores it as text", dataset=description.label,
+            f"but the parquet file stores it as {stored}", dataset=description.label,
         )
     if feature.data_type == "integer":
         return pd.array(column, dtype="Int64")  # sklearn asks read_csv for Int64 here
@@ -156,7 +212,13 @@ def _whole_numbers(column: np.ndarray) -> bool:
     return bool((low < 0 or high > 255) and -(2**53) < low and high < 2**53)
 
 
-def _strings(column: Column) -> np.ndarray:
+def _strings(column: Column, feature: Feature, description: Description) -> np.ndarray:
+    if is_bool_column(column) or (isinstance(column, np.ndarray) and column.dtype != object):
+        stored = "booleans" if is_bool_column(column) else column.dtype
+        raise ColumnTypeError(
+            f"column {feature.name!r} of dataset {description.label} is {feature.data_type}, "
+            f"but the parquet file stores it as {stored}", dataset=description.label,
+        )
     if isinstance(column, DictColumn):
         values = np.array(list(column.values) + [None], dtype=object)
         column = values[column.codes]  # -1 picks the trailing None

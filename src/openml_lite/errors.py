@@ -49,6 +49,16 @@ class DataIntegrityError(OpenMLError):
     """Downloaded bytes are not what the dataset's metadata promises."""
 
 
+class ColumnTypeError(OpenMLError):
+    """A readable parquet file with a column whose type openml-lite cannot use: a type
+    OpenML does not write, or one that does not fit the column's declared OpenML type.
+    Not damage: downloading the file again would not help (the ARFF copy is read)."""
+
+    @classmethod
+    def unknown(cls, column: str, type_) -> "ColumnTypeError":
+        return cls(f"column {column!r} has the type {type_}, which OpenML does not write")
+
+
 class EngineUnavailableError(OpenMLError, ImportError):
     """No parquet engine that works in this interpreter (or the one asked for is missing)."""
 

@@ -19,7 +19,7 @@ import numpy as np
 from .errors import DataIntegrityError
 from .openml import Description, Feature
 from .parquet_footer import MAGIC
-from .table import DictColumn, Table
+from .table import DictColumn, NullColumn, Table
 
 
 def check_parquet_bytes(body: bytes, description: Description, url: str) -> None:
@@ -144,6 +144,8 @@ def _footer_statistics(body: bytes) -> dict:
 
 
 def _present_values(column) -> np.ndarray:
+    if isinstance(column, NullColumn):
+        return np.array([], dtype=object)
     if isinstance(column, DictColumn):
         used = np.unique(np.asarray(column.codes)[np.asarray(column.codes) >= 0])
         return np.array([column.values[i] for i in used], dtype=object)
@@ -155,6 +157,8 @@ def _present_values(column) -> np.ndarray:
 
 
 def count_nulls(column) -> int:
+    if isinstance(column, NullColumn):
+        return len(column)
     if isinstance(column, DictColumn):
         return int(np.count_nonzero(np.asarray(column.codes) < 0))
     if column.dtype.kind == "f":

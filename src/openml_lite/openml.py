@@ -51,8 +51,14 @@ class Feature(NamedTuple):
 
 
 def _nominal_values(raw: dict[str, Any]) -> tuple[str, ...] | None:
-    # OpenML sends a list, a bare string when there is one value, or nothing.
+    # OpenML sends a list, a bare string when there is one value, older answers a JSON
+    # string in "nominal_values" instead (emotions, id 40589), or nothing.
     values = raw.get("nominal_value")
+    if values is None and isinstance(raw.get("nominal_values"), str):
+        try:
+            values = json.loads(raw["nominal_values"])
+        except ValueError:
+            values = None
     if values is None:
         return None
     if isinstance(values, str):

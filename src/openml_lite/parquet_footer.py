@@ -61,14 +61,28 @@ def parse_footer(footer: bytes, file_size: int) -> Footer:
     except (IndexError, struct.error, RecursionError) as error:
         raise FooterError(f"unreadable footer ({type(error).__name__})") from error
     data_end = file_size - len(footer) - 8
-    schema = meta.get(2) or []
+    schema = _field(meta, 2, list, [])
     # schema[0] is the root; OpenML's files are flat, so its children are the columns
-    columns = [_text(element.get(4, b"")) for element in schema[1:]]
+    columns = [_text(_struct(element).get(4, b"")) for element in schema[1:]]
     chunks = []
-    for group in meta.get(4) or []:
-        for column in group.get(1) or []:
-            chunks.append(_chunk(column, data_end))
-    return Footer(num_rows=int(meta.get(3, 0)), columns=columns, chunks=chunks)
+    for group in _field(meta, 4, list, []):
+        for column in _field(_struct(group), 1, list, []):
+            chunks.append(_chunk(_struct(column), data_end))
+    return Footer(num_rows=_field(meta, 3, int, 0), columns=columns, chunks=chunks)
+
+
+def _struct(value) -> dict:
+    if not isinstance(value, dict):
+        raise FooterError(f"a {type(value).__name__} where the footer needs a struct")
+    return value
+
+
+def _field(struct: dict, field: int, kind: type, default):
+    """A struct's field, which a damaged footer may hold with another Thrift type."""
+    value = struct.get(field, default)
+    if not isinstance(value, kind) or isinstance(value, bool) and kind is int:
+        raise FooterError(f"field {field} is a {type(value).__name__}, not a {kind.__name__}")
+    return value
 
 
 def merge(spans, gap: int = 0) -> list[tuple[int, int]]:
@@ -86,22 +100,27 @@ def _chunk(column: dict, data_end: int) -> ColumnChunk:
     meta = column.get(3)
     if not isinstance(meta, dict):
         raise FooterError("a column chunk without metadata (or in a separate file)")
-    path = meta.get(3) or []
+    path = _field(meta, 3, list, [])
     if len(path) != 1:
         raise FooterError(f"nested column {[_text(p) for p in path]} (OpenML writes flat files)")
-    data_page, dictionary_page = meta.get(9), meta.get(11)
+    data_page, dictionary_page = _offset(meta, 9), _offset(meta, 11)
     # some writers store 0 for "no dictionary page"
     start = min(p for p in (data_page, dictionary_page) if p) if (data_page or dictionary_page) else None
-    size = meta.get(7)
-    extra = [(column.get(offset), column.get(length))
+    size = _offset(meta, 7)
+    extra = [(_offset(column, offset), _offset(column, length))
              for offset, length in ((4, 5), (6, 7))]  # offset index, column index
-    extra.append((meta.get(14), meta.get(15)))  # bloom filter
+    extra.append((_offset(meta, 14), _offset(meta, 15)))  # bloom filter
     extra = tuple((o, o + n) for o, n in extra if o is not None and n)
     name = _text(path[0])
     for low, high in ((start, None if start is None or size is None else start + size), *extra):
         if low is None or high is None or not 4 <= low < high <= data_end:
             raise FooterError(f"column {name!r} points outside the file's data ({low}..{high})")
     return ColumnChunk(name=name, start=start, end=start + size, extra=extra)
+
+
+def _offset(struct: dict, field: int) -> int | None:
+    """An offset or length field, None when absent."""
+    return None if struct.get(field) is None else _field(struct, field, int, None)
 
 
 def _text(value) -> str:

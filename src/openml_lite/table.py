@@ -4,7 +4,11 @@ A column is one of
 - a numeric numpy array in the file's own type (nulls only in float arrays, as NaN),
 - an object numpy array of ``str`` with ``None`` for null (plain strings),
 - a :class:`DictColumn`: dictionary codes (``-1`` = null) into a list of values, which
-  is how OpenML stores nominal columns; engines that can keep it cheap do.
+  is how OpenML stores nominal columns; engines that can keep it cheap do. A parquet
+  BOOLEAN column (OpenML's form of a {true, false} nominal) is a DictColumn too, with
+  the values ``[False, True]`` (code 0 false, 1 true, -1 null);
+- a :class:`NullColumn`: an Arrow null-type column (OpenML's form of a column missing
+  in every row), which has a length and nothing else.
 Conversion to sklearn's dtypes happens once, in ``convert.py``, so every engine gives
 the same Bunch by construction.
 """
@@ -26,7 +30,30 @@ class DictColumn:
         return len(self.codes)
 
 
-Column = Union[np.ndarray, DictColumn]
+BOOL_VALUES = [False, True]  # a BOOLEAN column's DictColumn values: codes 0 and 1
+
+
+def bool_column(codes: np.ndarray) -> DictColumn:
+    """A parquet BOOLEAN column: codes 0 (false), 1 (true), -1 (null)."""
+    return DictColumn(codes=codes, values=list(BOOL_VALUES))
+
+
+def is_bool_column(column) -> bool:
+    return isinstance(column, DictColumn) and column.values == BOOL_VALUES and all(
+        type(v) is bool for v in column.values)
+
+
+@dataclass(frozen=True)
+class NullColumn:
+    """An Arrow null-type column: missing in every one of its ``length`` rows."""
+
+    length: int
+
+    def __len__(self) -> int:
+        return self.length
+
+
+Column = Union[np.ndarray, DictColumn, NullColumn]
 Table = dict  # column name -> Column, in file order
 
 

@@ -5,22 +5,29 @@ it and what readParquetColumns must therefore return (kind, TypedArray type, val
 nulls, dictionary values and codes). The JS tests compare the bundle against these.
 
     python tests/js/make_fixtures.py synthetic DIR   # the small files in tests/js/fixtures/
+    python tests/js/make_fixtures.py real SRC DIR    # copy OpenML-recipe files in (see REAL)
     python tests/js/make_fixtures.py mirror DIR      # build the OpenML mirror, dump its files
-    python tests/js/make_fixtures.py bench DIR       # adult-/mnist-size files, .raw dumps
+    python tests/js/make_fixtures.py bench DIR       # adult-/mnist-/bool-size files, .raw dumps
     python tests/js/make_fixtures.py dump FILE.parquet [...]
 
 Files are written the way OpenML writes them: one row group, SNAPPY, dictionary
 encoding, nominal columns as ordered dictionary<int8 (int16 past 127 levels), string>
-in their declared level order with unused levels kept, real nulls. Other files vary
-the layout (plain encoding, data page v2, DELTA / BYTE_STREAM_SPLIT encodings, several
-pages and row groups, dictionary fallback to plain) and hold unsupported types.
-Deterministic: fixed seeds, so rerunning gives the same values.
+in their declared level order with unused levels kept, real nulls, {true, false}
+nominals as BOOLEAN columns and all-missing columns as Arrow null-type columns. Other
+files vary the layout (plain encoding, data page v2, DELTA / BYTE_STREAM_SPLIT / RLE
+encodings, several pages and row groups, dictionary fallback to plain) and hold
+unsupported types. Deterministic: fixed seeds, so rerunning gives the same values
+(byte for byte with the same pyarrow).
+
+Two fixtures are not synthetic: files written by OpenML's own recipe (see REAL), kept
+as they are; ``synthetic`` rewrites their JSON when they are in DIR.
 """
 from __future__ import annotations
 
 import json
 import math
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -136,6 +143,11 @@ def dump(path: Path, exact_dictionary: bool = True, declared: dict | None = None
             # with nulls the column becomes float64: int64 values as numbers then
             entry["values"] = [_json_number(v, big and not arr.null_count)
                                for v in arr.to_pylist()]
+        elif pa.types.is_boolean(t):
+            entry["kind"] = "boolean"  # codes: -1 null, 0 false, 1 true
+            entry["values"] = arr.to_pylist()
+        elif pa.types.is_null(t):
+            entry["kind"] = "null"
         elif _is_string(t) or (pa.types.is_dictionary(t) and _is_string(t.value_type)):
             entry["kind"] = "dictionary"
             try:
@@ -168,8 +180,9 @@ def dump(path: Path, exact_dictionary: bool = True, declared: dict | None = None
 
 def write_raw(path: Path) -> None:
     """pyarrow's view of a big file as NAME.raw (each column's bytes, as the JS arrays
-    must hold them) + NAME.raw.json (index: name, kind, array_type, offset, nbytes,
-    dictionary values). For the large benchmark files, where JSON values would be huge."""
+    must hold them: BOOLEAN columns as their codes) + NAME.raw.json (index: name, kind,
+    array_type, offset, nbytes, dictionary values). For the large benchmark files, where
+    JSON values would be huge."""
     table = pq.read_table(path, read_dictionary=[
         f.name for f in pq.ParquetFile(path).schema_arrow if _is_string(f.type)])
     index, offset = [], 0
@@ -177,7 +190,11 @@ def write_raw(path: Path) -> None:
         for name in table.column_names:
             arr = table.column(name).combine_chunks()
             t = arr.type
-            if t in ARRAY_TYPES:
+            if pa.types.is_boolean(t):
+                data = np.array([-1 if v is None else int(v) for v in arr.to_pylist()],
+                                dtype=np.int8)
+                entry = {"name": name, "kind": "boolean", "array_type": "Int8Array"}
+            elif t in ARRAY_TYPES:
                 if arr.null_count:
                     data = np.array([np.nan if v is None else float(v) for v in arr.to_pylist()])
                     array_type = "Float64Array"
@@ -398,6 +415,120 @@ def synthetic(out: Path) -> None:
                  compression="zstd")
     write_json(out / "zstd.parquet")
 
+    # 8. BOOLEAN columns (OpenML's {true, false} nominals), OpenML layout: PLAIN bits,
+    # RLE levels, one row group ------------------------------------------------------
+    b = 1000
+
+    def flags(p_true, null_frac, size=b):
+        return with_nulls(rng, [bool(v) for v in rng.random(size) < p_true], null_frac,
+                          pa.bool_())
+
+    def runs(size, null_frac):
+        # long runs of one value: RLE runs, not bit-packed groups, when RLE encoded
+        v = np.repeat(rng.random(size // 50 + 1) < 0.5, 50)[:size]
+        return with_nulls(rng, [bool(x) for x in v], null_frac, pa.bool_())
+
+    booleans = pa.table({
+        "flag": flags(0.5, 0.0),
+        "flag_null": flags(0.3, 0.15),
+        "u8": pa.array(rng.integers(0, 256, size=b), type=pa.uint8()),
+        "flag_allnull": pa.array([None] * b, type=pa.bool_()),
+        "flag_true": pa.array([True] * b),
+        "flag_sparse": flags(0.02, 0.4),  # long runs of nulls and of false
+        "nom": nominal(rng, b, ["no", "yes"], ["no", "yes"], 0.05),
+    })
+    openml_write(booleans, out / "booleans.parquet")
+    write_json(out / "booleans.parquet")
+
+    # 9. RLE-encoded BOOLEAN values (4-byte length + hybrid runs), data page v1 and v2 ----
+    bool_rle = pa.table({
+        "rle": flags(0.5, 0.0),
+        "rle_null": flags(0.6, 0.2),
+        "rle_runs": runs(b, 0.0),
+        "rle_runs_null": runs(b, 0.1),
+        "rle_allnull": pa.array([None] * b, type=pa.bool_()),
+    })
+    rle_cols = {c: "RLE" for c in bool_rle.column_names}
+    openml_write(bool_rle, out / "booleans_rle.parquet", use_dictionary=False,
+                 column_encoding=rle_cols)
+    write_json(out / "booleans_rle.parquet")
+    bool_v2 = bool_rle.append_column("plain_null", flags(0.4, 0.25)).append_column(
+        "plain", flags(0.5, 0.0)).append_column("nul", pa.nulls(b))
+    # (pyarrow's default for booleans in v2 pages is RLE: PLAIN asked for explicitly)
+    openml_write(bool_v2, out / "booleans_v2.parquet", use_dictionary=False,
+                 column_encoding={**rle_cols, "plain_null": "PLAIN", "plain": "PLAIN"},
+                 data_page_version="2.0")
+    write_json(out / "booleans_v2.parquet")
+
+    # 10. BOOLEAN and null-type columns over several pages and row groups --------------
+    k = 2000
+    bool_multi = pa.table({
+        "plain_null": flags(0.5, 0.1, k),
+        "rle_null": flags(0.5, 0.1, k),
+        "rle_runs": runs(k, 0.0),
+        "nul": pa.nulls(k),
+        "d": with_nulls(rng, [round(float(v), 3) for v in rng.normal(size=k)], 0.05,
+                        pa.float64()),
+    })
+    pq.write_table(bool_multi, out / "booleans_multi.parquet", compression="snappy",
+                   row_group_size=700, data_page_size=1, write_batch_size=100,
+                   use_dictionary=["d", "nul"],  # a dictionary-encoded null column splits
+                   column_encoding={"rle_null": "RLE", "rle_runs": "RLE"})
+    write_json(out / "booleans_multi.parquet")
+
+    # 11. Arrow null-type columns (OpenML's columns missing in every row): INT32 with the
+    # Null logical type, only definition levels in the pages ----------------------------
+    openml_write(pa.table({"nul": pa.nulls(50)}), out / "nulltype.parquet")
+    write_json(out / "nulltype.parquet")
+    mixed = pa.table({
+        "d": with_nulls(rng, [float(v) for v in rng.normal(size=n)], 0.1, pa.float64()),
+        "nul": pa.nulls(n),
+        "nom": nominal(rng, n, ["a", "b", "c"], ["a", "c"], 0.1),
+        "flag": flags(0.5, 0.1, n),
+        "nul_last": pa.nulls(n),
+    })
+    openml_write(mixed, out / "nulltype_mixed.parquet")
+    write_json(out / "nulltype_mixed.parquet")
+    # uncompressed, 8 rows a page: the JS tests mark values present in a null-type
+    # column by editing its definition levels in place (2-byte RLE run -> bit-packed group)
+    pages = pa.table({"d": pa.array(np.arange(64, dtype=float)), "nul": pa.nulls(64)})
+    pq.write_table(pages, out / "nulltype_pages.parquet", compression="none",
+                   write_batch_size=8, data_page_size=1)
+    write_json(out / "nulltype_pages.parquet")
+
+    # 12. zero rows, BOOLEAN and null-type ------------------------------------------------
+    openml_write(pa.table({"flag": pa.array([], type=pa.bool_()), "nul": pa.nulls(0)}),
+                 out / "empty_bool_null.parquet")
+    write_json(out / "empty_bool_null.parquet")
+
+    # the OpenML-recipe files, when present: their JSON follows dump() changes
+    for name in REAL:
+        if (out / name).exists():
+            write_json(out / name)
+
+
+# -- files written by OpenML's own recipe ------------------------------------------------
+
+# fixture name -> the file OpenML's recipe wrote. The recipe (see the project notes on
+# real OpenML parquet files) runs openml-python 0.13.1 + pandas 1.5.3 + pyarrow 10.0.1
+# (writer "parquet-cpp-arrow version 10.0.1", which reproduces production files byte for
+# byte): OpenMLDataset.get_data(dataset_format="dataframe", include_row_id=True,
+# include_ignore_attribute=True) on scikit-learn's recorded ARFF, then df.to_parquet().
+REAL = {
+    # zoo: 15 {false, true} nominals -> BOOLEAN columns, plus dictionaries and uint8
+    "openml_zoo_62.parquet": "dataset_62.pq",
+    # MiceProtein cut to its first 7 rows: BCL2_N is missing in all of them -> a null-type
+    # column; MouseID (> 127 levels) an int16-indexed dictionary
+    "openml_miceprotein_40966.parquet": "dataset_40966.pq",
+}
+
+
+def real(src: Path, out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    for name, source in REAL.items():
+        shutil.copyfile(src / source, out / name)
+        write_json(out / name)
+
 
 # -- the OpenML mirror's files ------------------------------------------------------------
 
@@ -444,15 +575,30 @@ def bench(out: Path) -> None:
                             0.0)
     openml_write(pa.table(cols), out / "mnist_size.parquet")
     write_raw(out / "mnist_size.parquet")
+    # bool-size: 1,000,000 rows of BOOLEAN columns, OpenML layout (PLAIN bits)
+    n = 1_000_000
+    cols = {
+        "flag_null": pa.array(rng.random(n) < 0.5, mask=rng.random(n) < 0.1),
+        "flag": pa.array(rng.random(n) < 0.3),
+        "flag_sparse": pa.array(rng.random(n) < 0.01, mask=rng.random(n) < 0.5),
+    }
+    openml_write(pa.table(cols), out / "bool_size.parquet")
+    write_raw(out / "bool_size.parquet")
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) < 2 or argv[0] not in ("synthetic", "mirror", "bench", "dump"):
+    if len(argv) < 2 or argv[0] not in ("synthetic", "real", "mirror", "bench", "dump"):
         print(__doc__)
         return 2
     if argv[0] == "dump":
         for p in argv[1:]:
             write_json(Path(p))
+        return 0
+    if argv[0] == "real":
+        if len(argv) != 3:
+            print(__doc__)
+            return 2
+        real(Path(argv[1]), Path(argv[2]))
         return 0
     {"synthetic": synthetic, "mirror": mirror, "bench": bench}[argv[0]](Path(argv[1]))
     return 0

@@ -1,6 +1,8 @@
 // Decode an OpenML parquet file (whole file in memory) into flat columns that Python in
 // Pyodide can move into numpy without per-value copies: TypedArrays for numeric
-// columns, Int32Array codes + the dictionary page's strings for string columns.
+// columns, Int32Array codes + the dictionary page's strings for string columns, Int8Array
+// codes for BOOLEAN columns (OpenML's {true, false} nominals), and just a name for
+// Arrow null-type columns (OpenML's columns missing in every row).
 //
 // Built on hyparquet (pure JS): its footer and schema parser, page-header parser,
 // decompressors, PLAIN decoder, and its data-page readers for the rarer encodings
@@ -8,13 +10,16 @@
 // per-value JS arrays; here each column chunk is walked page by page instead, so the
 // dictionary page is kept as-is (file order, unused entries included: OpenML's nominal
 // levels in their declared order) and data pages' dictionary indices become the
-// codes. Definition levels and dictionary indices (RLE / bit-packed hybrid) are decoded
-// here, straight into TypedArrays; values land in one preallocated array per column.
+// codes. Definition levels, dictionary indices and BOOLEAN values (RLE / bit-packed
+// hybrid, or PLAIN bits) are decoded here, straight into TypedArrays; values land in one
+// preallocated array per column.
 //
 // Exports (the API Python calls through Pyodide's FFI):
 //   readParquetColumns(bytes, columns?) -> { numRows, columns: [
 //       { name, kind: 'numeric', array }                  TypedArray, numRows long
-//     | { name, kind: 'dictionary', codes, values } ] }   Int32Array (-1 = null), string[]
+//     | { name, kind: 'dictionary', codes, values }       Int32Array (-1 = null), string[]
+//     | { name, kind: 'boolean', codes }                  Int8Array: -1 null, 0 false, 1 true
+//     | { name, kind: 'null' } ] }                        null-type column: every row null
 //   readParquetSchema(bytes) -> { numRows, columns: [{ name, physicalType, logicalType,
 //       convertedType, kind }] }                           footer only
 // `bytes`: Uint8Array, ArrayBuffer, any ArrayBufferView, or a Pyodide PyProxy of a
@@ -109,7 +114,8 @@ function typeLabel(node) {
 /**
  * How a top-level column decodes, or why it cannot.
  * @param {any} node hyparquet SchemaTree node
- * @returns {{ kind: 'numeric', Array: any } | { kind: 'dictionary' } | { kind: null, reason: string }}
+ * @returns {{ kind: 'numeric', Array: any } | { kind: 'dictionary' | 'boolean' | 'null' }
+ *   | { kind: null, reason: string }}
  */
 function columnPlan(node) {
   const { element } = node
@@ -119,7 +125,12 @@ function columnPlan(node) {
   }
   const lt = element.logical_type?.type
   const ct = element.converted_type
+  // Arrow's null type: the Thrift LogicalType UNKNOWN (NullType) member, which hyparquet
+  // names 'NULL'; pyarrow stores it as INT32, but the physical type carries nothing
+  if (lt === 'NULL') return { kind: 'null' }
   switch (element.type) {
+  case 'BOOLEAN':
+    return lt || ct ? unsupported : { kind: 'boolean' }
   case 'DOUBLE':
     return lt || ct ? unsupported : { kind: 'numeric', Array: Float64Array }
   case 'FLOAT':
@@ -188,15 +199,25 @@ export async function readParquetSchema(bytes) {
  * @property {ArrayLike<number> | null} defs definition levels (1 = present), null if none is null
  * @property {number} nNulls
  * @property {Packed | null} packed dictionary indices (dictionary-encoded page)
- * @property {any} values decoded present values (page not dictionary encoded)
+ * @property {Bits | null} bits BOOLEAN values (PLAIN or RLE page)
+ * @property {any} values decoded present values (other pages; null if levels only)
+ */
+/**
+ * @typedef {object} Bits BOOLEAN values still in their page, decoded on demand
+ * @property {Uint8Array} src page bytes (decompressed)
+ * @property {number} pos offset of the values
+ * @property {number} count values (= present values)
+ * @property {boolean} rle RLE encoded (4-byte length, then RLE / bit-packed hybrid of
+ *   width 1, in v1 and v2 pages alike), else PLAIN (bits, LSB first)
  */
 
 /**
  * Walk one column chunk page by page.
  * @param {Uint8Array} u8 file
  * @param {any} meta ColumnMetaData
- * @param {any} decoder { type, element, schemaPath, codec, maxDef } (hyparquet's helpers use it)
- * @param {(dict: any) => void} onDictionary
+ * @param {any} decoder { type, element, schemaPath, codec, maxDef, levelsOnly } (hyparquet's
+ *   helpers use it; levelsOnly: read definition levels, never values)
+ * @param {((dict: any) => void) | null} onDictionary null: dictionary pages are skipped
  * @param {(page: Page) => void} onPage
  */
 function walkChunk(u8, meta, decoder, onDictionary, onPage) {
@@ -216,6 +237,7 @@ function walkChunk(u8, meta, decoder, onDictionary, onPage) {
     const compressed = u8.subarray(start + reader.offset, start + reader.offset + size)
     reader.offset += size
     if (header.type === 'DICTIONARY_PAGE') {
+      if (!onDictionary) continue
       const dph = header.dictionary_page_header
       const page = decompress(compressed, header.uncompressed_page_size, meta.codec)
       const view = new DataView(page.buffer, page.byteOffset, page.byteLength)
@@ -259,9 +281,52 @@ function countNulls(defs, n) {
 const DICTIONARY_ENCODINGS = new Set(['PLAIN_DICTIONARY', 'RLE_DICTIONARY'])
 
 /**
+ * How this file reads a data page's values, or null: hand the page to hyparquet.
+ * 'levels': definition levels only (null-type column: its values are never read);
+ * 'dict': indices left packed; 'bits': BOOLEAN values left packed; 'plain': readPlain.
+ * @param {string} encoding
+ * @param {any} decoder
+ * @returns {'levels' | 'dict' | 'bits' | 'plain' | null}
+ */
+function valuesMode(encoding, decoder) {
+  if (decoder.levelsOnly) return 'levels'
+  if (DICTIONARY_ENCODINGS.has(encoding)) return 'dict'
+  if (decoder.type === 'BOOLEAN') return encoding === 'PLAIN' || encoding === 'RLE' ? 'bits' : null
+  return encoding === 'PLAIN' ? 'plain' : null
+}
+
+/**
+ * A page's values, found at src[pos..] (levels already read).
+ * @param {'levels' | 'dict' | 'bits' | 'plain'} mode
+ * @param {Uint8Array} src
+ * @param {number} pos
+ * @param {number} n
+ * @param {ArrayLike<number> | null} defs
+ * @param {number} nNulls
+ * @param {string} encoding
+ * @param {any} decoder
+ * @returns {Page}
+ */
+function pageValues(mode, src, pos, n, defs, nNulls, encoding, decoder) {
+  const count = n - nNulls
+  /** @type {Page} */
+  const page = { n, defs, nNulls, packed: null, bits: null, values: null }
+  if (mode === 'dict') {
+    page.packed = { src, pos, count }
+  } else if (mode === 'bits') {
+    page.bits = { src, pos, count, rle: encoding === 'RLE' }
+  } else if (mode === 'plain') {
+    const reader = { view: new DataView(src.buffer, src.byteOffset, src.byteLength), offset: pos }
+    page.values = readPlain(reader, decoder.type, count, decoder.element.type_length)
+  }
+  return page
+}
+
+/**
  * Data page v1: levels and values are all in the (decompressed) page.
- * Own fast path for what OpenML files hold (RLE levels; PLAIN or dictionary values);
- * other encodings (DELTA_*, BYTE_STREAM_SPLIT, ...) go through hyparquet's readDataPage.
+ * Own fast path for what OpenML files hold (RLE levels; PLAIN, dictionary or BOOLEAN
+ * values); other encodings (DELTA_*, BYTE_STREAM_SPLIT, ...) go through hyparquet's
+ * readDataPage.
  * @param {Uint8Array} page
  * @param {any} daph
  * @param {any} decoder
@@ -269,10 +334,10 @@ const DICTIONARY_ENCODINGS = new Set(['PLAIN_DICTIONARY', 'RLE_DICTIONARY'])
  */
 function dataPageV1(page, daph, decoder) {
   const n = daph.num_values
-  const dict = DICTIONARY_ENCODINGS.has(daph.encoding)
-  if (!dict && daph.encoding !== 'PLAIN') {
+  const mode = valuesMode(daph.encoding, decoder)
+  if (!mode) {
     const { definitionLevels, dataPage } = readDataPage(page, daph, decoder)
-    return { n, ...countNulls(definitionLevels, n), packed: null, values: dataPage }
+    return { n, ...countNulls(definitionLevels, n), packed: null, bits: null, values: dataPage }
   }
   let offset = 0
   let defs = null
@@ -285,10 +350,7 @@ function dataPageV1(page, daph, decoder) {
     ;({ defs, nNulls } = readLevels(page, 4, 4 + length, n))
     offset = 4 + length
   }
-  const count = n - nNulls
-  if (dict) return { n, defs, nNulls, packed: { src: page, pos: offset, count }, values: null }
-  const reader = { view: new DataView(page.buffer, page.byteOffset, page.byteLength), offset }
-  return { n, defs, nNulls, packed: null, values: readPlain(reader, decoder.type, count, decoder.element.type_length) }
+  return pageValues(mode, page, offset, n, defs, nNulls, daph.encoding, decoder)
 }
 
 /**
@@ -301,10 +363,10 @@ function dataPageV1(page, daph, decoder) {
 function dataPageV2(compressed, header, decoder) {
   const daph2 = header.data_page_header_v2
   const n = daph2.num_values
-  const dict = DICTIONARY_ENCODINGS.has(daph2.encoding)
-  if (!dict && daph2.encoding !== 'PLAIN') {
+  const mode = valuesMode(daph2.encoding, decoder)
+  if (!mode) {
     const { definitionLevels, dataPage } = readDataPageV2(compressed, header, decoder)
-    return { n, ...countNulls(definitionLevels, n), packed: null, values: dataPage }
+    return { n, ...countNulls(definitionLevels, n), packed: null, bits: null, values: dataPage }
   }
   const rlen = daph2.repetition_levels_byte_length
   const dlen = daph2.definition_levels_byte_length
@@ -314,11 +376,9 @@ function dataPageV2(compressed, header, decoder) {
   if (decoder.maxDef && dlen) ({ defs, nNulls } = readLevels(compressed, rlen, rlen + dlen, n))
   const valuesSize = header.uncompressed_page_size - rlen - dlen
   let page = compressed.subarray(rlen + dlen)
-  if (daph2.is_compressed !== false && valuesSize) page = decompress(page, valuesSize, decoder.codec)
-  const count = n - nNulls
-  if (dict) return { n, defs, nNulls, packed: { src: page, pos: 0, count }, values: null }
-  const reader = { view: new DataView(page.buffer, page.byteOffset, page.byteLength), offset: 0 }
-  return { n, defs, nNulls, packed: null, values: readPlain(reader, decoder.type, count, decoder.element.type_length) }
+  // levels only: the values are never looked at, so not decompressed either
+  if (mode !== 'levels' && daph2.is_compressed !== false && valuesSize) page = decompress(page, valuesSize, decoder.codec)
+  return pageValues(mode, page, 0, n, defs, nNulls, daph2.encoding, decoder)
 }
 
 /**
@@ -528,6 +588,29 @@ function unpackBits(src, pos, width, out, at, n, track) {
       out[at + i] = v
       if (v > max) max = v
     }
+  } else if (width === 1) {
+    // definition levels and booleans: eight values a byte, no bit accumulator
+    let i = 0
+    let any = 0
+    for (; i + 8 <= n; i += 8) {
+      const b = src[pos++] | 0
+      any |= b
+      const o = at + i
+      out[o] = b & 1
+      out[o + 1] = b >> 1 & 1
+      out[o + 2] = b >> 2 & 1
+      out[o + 3] = b >> 3 & 1
+      out[o + 4] = b >> 4 & 1
+      out[o + 5] = b >> 5 & 1
+      out[o + 6] = b >> 6 & 1
+      out[o + 7] = b >> 7 & 1
+    }
+    if (i < n) {
+      const b = (src[pos] | 0) & ((1 << (n - i)) - 1) // bits past n are padding
+      any |= b
+      for (let k = 0; i < n; i++, k++) out[at + i] = b >> k & 1
+    }
+    max = any ? 1 : 0
   } else if (width <= 24) {
     const mask = (1 << width) - 1
     let acc = 0
@@ -735,6 +818,106 @@ function dictionaryColumn(u8, chunks, numRows) {
   return { codes, values }
 }
 
+// -- boolean and null-type columns ------------------------------------------------------
+
+const NULL_CODE = 0xff // -1 in the Int8Array codes, written through their Uint8Array view
+
+let boolScratch = new Uint8Array(4096)
+
+/**
+ * Decode one BOOLEAN column (all its row groups) into codes: -1 null, 0 false, 1 true.
+ * Bits are unpacked straight into the codes (pages without nulls) or into a scratch
+ * buffer then spread over the rows (pages with nulls): no per-value JS objects.
+ * @returns {Int8Array}
+ */
+function booleanColumn(u8, chunks, numRows) {
+  const codes = new Int8Array(numRows)
+  // the unpackers write Uint8Arrays (as for levels): same bytes, one array type in them
+  const out = new Uint8Array(codes.buffer, codes.byteOffset, codes.length)
+  let row = 0
+  for (const { meta, decoder } of chunks) {
+    walkChunk(u8, meta, decoder, null, page => {
+      const { n, defs, nNulls, packed, bits, values } = page
+      if (row + n > numRows) throw new Error(`more rows than the footer's ${numRows}`)
+      if (packed) throw new Error('dictionary-encoded BOOLEAN page (the format has no dictionary for booleans)')
+      const count = n - nNulls
+      if (!count) {
+        out.fill(NULL_CODE, row, row + n)
+      } else {
+        if (defs && boolScratch.length < count) boolScratch = new Uint8Array(count)
+        const dst = defs ? boolScratch : out
+        const at = defs ? 0 : row
+        if (bits) {
+          decodeBooleans(bits, dst, at)
+        } else {
+          // hyparquet read the page (an encoding other than PLAIN / RLE): booleans
+          for (let i = 0; i < count; i++) dst[at + i] = values[i] ? 1 : 0
+        }
+        if (defs) spreadBooleans(out, row, dst, defs, n)
+      }
+      row += n
+    })
+  }
+  if (row !== numRows) throw new Error(`decoded ${row} rows, the footer says ${numRows}`)
+  return codes
+}
+
+/**
+ * A page's BOOLEAN values into out[at..] as 0 / 1.
+ * @param {Bits} bits
+ * @param {Uint8Array} out
+ * @param {number} at
+ */
+function decodeBooleans({ src, pos, count, rle }, out, at) {
+  if (!rle) {
+    // PLAIN: one bit per value, LSB first
+    if (pos + Math.ceil(count / 8) > src.length) throw new Error('BOOLEAN values overrun the data page')
+    unpackBits(src, pos, 1, out, at, count, false)
+    return
+  }
+  // RLE: a 4-byte length first, in data pages v1 and v2 alike (unlike v2 levels)
+  if (pos + 4 > src.length) throw new Error('data page too short for its RLE BOOLEAN values')
+  const length = (src[pos] | src[pos + 1] << 8 | src[pos + 2] << 16 | src[pos + 3] << 24) >>> 0
+  if (pos + 4 + length > src.length) throw new Error('RLE BOOLEAN values overrun the data page')
+  // a run of a value other than 0 / 1 throws in decodeHybrid
+  decodeHybrid(src, pos + 4, pos + 4 + length, 1, out, at, count, false)
+}
+
+/** out[s + j] = next present value, NULL_CODE where defs[j] is 0. */
+function spreadBooleans(/** @type {Uint8Array} */ out, s, /** @type {Uint8Array} */ src, defs, n) {
+  for (let j = 0, k = 0; j < n; j++) out[s + j] = defs[j] ? src[k++] : NULL_CODE
+}
+
+/**
+ * Check a null-type column: its definition levels must mark every row null (its values
+ * are never read). A present value means a damaged file, not data to drop.
+ */
+function nullColumn(u8, chunks, numRows) {
+  let row = 0
+  for (const { meta, decoder } of chunks) {
+    walkChunk(u8, meta, decoder, null, ({ n, defs, nNulls }) => {
+      const present = n - nNulls
+      if (present) {
+        let first = 0
+        if (defs) while (!defs[first]) first++
+        throw new Error(`a null-type column must be null in every row, but ${present} ` +
+          `value${present === 1 ? ' is' : 's are'} present (first in row ${row + first}): the file is damaged`)
+      }
+      row += n
+    })
+  }
+  if (row !== numRows) throw new Error(`decoded ${row} rows, the footer says ${numRows}`)
+}
+
+/** A readable column of a type this decoder does not turn into columns (not damage). */
+export class UnsupportedColumnType extends Error {
+  /** @param {string} message */
+  constructor(message) {
+    super(message)
+    this.name = 'UnsupportedColumnType'
+  }
+}
+
 // -- entry point ------------------------------------------------------------------------
 
 /**
@@ -742,7 +925,8 @@ function dictionaryColumn(u8, chunks, numRows) {
  * @param {any} bytes Uint8Array / ArrayBuffer holding the whole file
  * @param {Iterable<string> | null} [columns] names to read (default all, file order)
  * @returns {Promise<{ numRows: number, columns: ({ name: string, kind: 'numeric', array: any }
- *   | { name: string, kind: 'dictionary', codes: Int32Array, values: string[] })[] }>}
+ *   | { name: string, kind: 'dictionary', codes: Int32Array, values: string[] }
+ *   | { name: string, kind: 'boolean', codes: Int8Array } | { name: string, kind: 'null' })[] }>}
  */
 export async function readParquetColumns(bytes, columns) {
   return withBytes(bytes, u8 => {
@@ -766,7 +950,7 @@ export async function readParquetColumns(bytes, columns) {
     const result = []
     for (const { name, node, root } of selected) {
       const plan = columnPlan(node)
-      if (!plan.kind) throw new Error(`parquet column "${name}": ${plan.reason}`)
+      if (!plan.kind) throw new UnsupportedColumnType(`parquet column "${name}": ${plan.reason}`)
       try {
         const chunks = chunksByName.map(byColumn => {
           const chunk = byColumn.get(name)
@@ -779,11 +963,17 @@ export async function readParquetColumns(bytes, columns) {
             schemaPath: [root, node],
             codec: meta.codec,
             maxDef: node.element.repetition_type === 'REQUIRED' ? 0 : 1,
+            levelsOnly: plan.kind === 'null',
           }
           return { meta, decoder }
         })
         if (plan.kind === 'numeric') {
           result.push({ name, kind: 'numeric', array: numericColumn(u8, chunks, numRows, plan) })
+        } else if (plan.kind === 'boolean') {
+          result.push({ name, kind: 'boolean', codes: booleanColumn(u8, chunks, numRows) })
+        } else if (plan.kind === 'null') {
+          nullColumn(u8, chunks, numRows)
+          result.push({ name, kind: 'null' })
         } else {
           const { codes, values } = dictionaryColumn(u8, chunks, numRows)
           result.push({ name, kind: 'dictionary', codes, values })

@@ -7,8 +7,8 @@ import io
 
 import numpy as np
 
-from ..errors import DataIntegrityError
-from ..table import DictColumn, Table
+from ..errors import ColumnTypeError
+from ..table import DictColumn, NullColumn, Table, bool_column
 from ._probe import importable_and_reads
 
 NAME = "fastparquet"
@@ -36,7 +36,11 @@ def read(data: bytes, columns: list[str] | None = None) -> Table:
     out: Table = {}
     for name in wanted:
         column = frame[name]
-        if isinstance(column.dtype, pd.CategoricalDtype):
+        if _null_type(parquet, name):  # missing in every row (fastparquet says Int32)
+            out[name] = NullColumn(len(column))
+        elif column.dtype == bool or column.dtype == "boolean":  # a {true, false} nominal
+            out[name] = bool_column(column.astype("Int64").to_numpy(dtype=np.int64, na_value=-1))
+        elif isinstance(column.dtype, pd.CategoricalDtype):
             out[name] = DictColumn(
                 codes=np.asarray(column.cat.codes, dtype=np.int64),
                 values=list(column.cat.categories),
@@ -49,8 +53,15 @@ def read(data: bytes, columns: list[str] | None = None) -> Table:
         elif column.dtype.kind in "iuf":
             out[name] = column.to_numpy()
         else:
-            raise DataIntegrityError(f"column {name!r} has a type OpenML does not write: {column.dtype}")
+            raise ColumnTypeError.unknown(name, column.dtype)
     return out
+
+
+def _null_type(parquet, name: str) -> bool:
+    """Arrow's null type: the parquet logical type UNKNOWN (Thrift's NullType)."""
+    # a list: a str path is split at dots, and OpenML names may hold dots (emotions)
+    logical = getattr(parquet.schema.schema_element([name]), "logicalType", None)
+    return getattr(logical, "UNKNOWN", None) is not None
 
 
 def _dictionary_encoded(parquet, name: str) -> bool:

@@ -3,7 +3,9 @@
 
 Columns arrive as typed arrays and are copied straight into numpy buffers
 (``JsBuffer.assign_to``), never through Python lists; string columns arrive as
-dictionary codes + values, which is how OpenML stores nominal data anyway.
+dictionary codes + values, which is how OpenML stores nominal data anyway. BOOLEAN
+columns arrive as int8 codes (-1 null, 0 false, 1 true) and become ``bool_column``;
+Arrow null-type columns arrive as a name only and become ``NullColumn``.
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ from importlib import resources
 
 import numpy as np
 
-from ..errors import DataIntegrityError
-from ..table import DictColumn, Table
+from ..errors import ColumnTypeError, DataIntegrityError
+from ..table import DictColumn, NullColumn, Table, bool_column
 from ..transport import in_pyodide
 
 NAME = "js"
@@ -66,16 +68,26 @@ async def read_async(data: bytes, columns: list[str] | None = None) -> Table:
     array.assign(data)
     try:
         result = await decoder.readParquetColumns(array, to_js(columns) if columns else None)
-    except Exception as error:  # a JsException: the file cannot be decoded
+    except Exception as error:  # a JsException
+        if str(error).startswith("UnsupportedColumnType"):  # readable, but not a type for us
+            raise ColumnTypeError(str(error).partition(": ")[2]) from error
         raise DataIntegrityError(f"the JS parquet decoder could not read the file: {error}") from error
     rows = int(result.numRows)
     table: Table = {}
     for column in result.columns:
-        if column.kind == "numeric":
+        kind = column.kind
+        if kind == "numeric":
             table[column.name] = _numpy(column.array, rows)
-        else:
+        elif kind == "dictionary":
             codes = _numpy(column.codes, rows).astype(np.int64, copy=False)
             table[column.name] = DictColumn(codes=codes, values=list(column.values.to_py()))
+        elif kind == "boolean":
+            table[column.name] = bool_column(_numpy(column.codes, rows).astype(np.int64))
+        elif kind == "null":
+            table[column.name] = NullColumn(rows)
+        else:  # a bundle newer than this module
+            raise DataIntegrityError(f"the JS parquet decoder gave column {column.name!r} "
+                                     f"of unknown kind {kind!r}")
     return table
 
 

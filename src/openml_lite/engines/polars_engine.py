@@ -6,8 +6,8 @@ from __future__ import annotations
 import functools
 import io
 
-from ..errors import DataIntegrityError
-from ..table import Table
+from ..errors import ColumnTypeError
+from ..table import NullColumn, Table, bool_column
 from ._probe import importable_and_reads
 
 NAME = "polars"
@@ -32,6 +32,10 @@ def read(data: bytes, columns: list[str] | None = None) -> Table:
             dtype = pl.String
         if dtype == pl.String or dtype.is_numeric():
             out[series.name] = series.to_numpy()
+        elif dtype == pl.Boolean:  # a {true, false} nominal
+            out[series.name] = bool_column(series.cast(pl.Int64).fill_null(-1).to_numpy())
+        elif dtype == pl.Null:  # missing in every row
+            out[series.name] = NullColumn(len(series))
         else:
-            raise DataIntegrityError(f"column {series.name!r} has a type OpenML does not write: {dtype}")
+            raise ColumnTypeError.unknown(series.name, dtype)
     return out

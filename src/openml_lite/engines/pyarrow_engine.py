@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import functools
 
-from ..errors import DataIntegrityError
-from ..table import DictColumn, Table
+from ..errors import ColumnTypeError
+from ..table import DictColumn, NullColumn, Table, bool_column
 from ._probe import importable_and_reads
 
 NAME = "pyarrow"
@@ -27,12 +27,16 @@ def read(data: bytes, columns: list[str] | None = None) -> Table:
             array = chunked.unify_dictionaries().combine_chunks()
             codes = array.indices.cast(pa.int32()).fill_null(-1).to_numpy()
             out[name] = DictColumn(codes=codes, values=array.dictionary.to_pylist())
+        elif pa.types.is_boolean(chunked.type):  # a {true, false} nominal
+            out[name] = bool_column(chunked.cast(pa.int8()).fill_null(-1).to_numpy().astype("int64"))
+        elif pa.types.is_null(chunked.type):  # missing in every row
+            out[name] = NullColumn(len(chunked))
         elif _plain_type(pa, chunked.type):
             # zero_copy_only=False: nullable ints become float64 with NaN, strings
             # become objects with None; both are what table.py promises.
             out[name] = chunked.to_numpy()
         else:
-            raise DataIntegrityError(f"column {name!r} has a type OpenML does not write: {chunked.type}")
+            raise ColumnTypeError.unknown(name, chunked.type)
     return out
 
 

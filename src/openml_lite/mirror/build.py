@@ -5,8 +5,8 @@ We decode each file name back to its URL, store the body uncompressed at the
 matching path (see ``server.relpath_for_url``) and, for dense datasets, write
 the parquet file OpenML would publish, pointing ``parquet_url`` at it.
 
-pyarrow and liac-arff (bundled in sklearn) are imported lazily: the server
-side of the mirror must not need them.
+pandas, pyarrow and liac-arff (bundled in sklearn) are imported lazily: the
+server side of the mirror must not need them.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import contextlib
 import gzip
 import importlib.util
 import json
-import math
 import os
 import re
 import tempfile
@@ -32,8 +31,6 @@ __all__ = [
 ]
 
 PARQUET_ORIGIN = "https://data.openml.org/"
-# Dictionary index width: int8 up to this many levels, then wider.
-INT8_MAX_LEVELS = 127
 
 _SIMPLE_NAMES = [
     (re.compile(r"^api-v1-jd-(\d+)\.json\.gz$"), "/api/v1/json/data/{}"),
@@ -174,70 +171,28 @@ def fixture_datasets(fixtures_dir=None) -> list[dict]:
 
 # -- parquet -------------------------------------------------------------------
 
-def _nominal_array(values, declared, name):
-    import pyarrow as pa
-
-    # liac-arff turns a declared "?" level into None; openml-python (which
-    # OpenML's parquet files come from) drops such nan-like levels too.
-    levels = [v for v in declared if v is not None]
-    if len(set(levels)) != len(levels):
-        raise ValueError(f"column {name!r}: duplicate nominal levels {levels}")
-    if len(levels) < INT8_MAX_LEVELS:  # pandas' switch point for category codes
-        index_type = pa.int8()
-    elif len(levels) <= 32767:
-        index_type = pa.int16()
-    else:
-        index_type = pa.int32()
-    position = {v: i for i, v in enumerate(levels)}
-    indices = pa.array([None if v is None else position[v] for v in values], type=index_type)
-    return pa.DictionaryArray.from_arrays(indices, pa.array(levels, type=pa.string()), ordered=True)
-
-
-def _numeric_array(values, n_missing_declared: int):
-    """openml-python's rule (OpenML's parquet files come from it): whole numbers in
-    0..255 with no missing value become uint8, everything else float64. Missing values
-    are judged on the features JSON too: some recorded ARFF files are cut down, and the
-    full dataset's column (what OpenML converted) has the nulls the features count."""
-    import pyarrow as pa
-
-    def small_whole(v):
-        return v is not None and math.isfinite(v) and float(v).is_integer() and 0 <= v <= 255
-
-    if n_missing_declared == 0 and values and all(small_whole(v) for v in values):
-        return pa.array([int(v) for v in values], type=pa.uint8())
-    return pa.array([None if v is None else float(v) for v in values], type=pa.float64())
-
-
-def _arrow_table(parsed: dict, features_body: bytes, label: str):
-    """The dataset as OpenML's parquet holds it: every column, features order."""
-    import pyarrow as pa
+def _openml_frame(parsed: dict, features_body: bytes, label: str):
+    """The dataset as OpenML's converter frames it (openml_parquet.py): every column,
+    in ARFF order, which must be the features JSON's order."""
+    from .openml_parquet import frame_from_rows, openml_frame
 
     features = json.loads(features_body)["data_features"]["feature"]
     features = sorted(features, key=lambda f: int(f["index"]))
-    names = [f["name"] for f in features]
     attributes = parsed["attributes"]
+    names = [f["name"] for f in features]
     if [a[0] for a in attributes] != names:
         raise ValueError(
             f"{label}: ARFF attributes {[a[0] for a in attributes]} "
             f"do not match the features JSON {names}"
         )
-    rows = parsed["data"]
-    arrays = []
-    for i, (feature, (name, arff_type)) in enumerate(zip(features, attributes)):
-        values = [row[i] for row in rows]
-        data_type = feature["data_type"].lower()
-        if isinstance(arff_type, list):
-            expected, array = "nominal", _nominal_array(values, arff_type, name)
-        elif arff_type in ("NUMERIC", "REAL", "INTEGER"):
-            n_missing = int(feature.get("number_of_missing_values", 0) or 0)
-            expected, array = "numeric/real/integer", _numeric_array(values, n_missing)
-        else:  # STRING (liac-arff cannot parse DATE at all)
-            expected, array = "string/date", pa.array(values, type=pa.string())
-        if data_type not in expected.split("/"):
+    for feature, (name, arff_type) in zip(features, attributes):
+        expected = ("nominal" if isinstance(arff_type, list)
+                    else "numeric/real/integer" if arff_type in ("NUMERIC", "REAL", "INTEGER")
+                    else "string/date")  # liac-arff cannot parse DATE at all
+        if feature["data_type"].lower() not in expected.split("/"):
             raise ValueError(f"{label}: column {name!r} is {arff_type!r} in the ARFF "
-                             f"but {data_type!r} in the features JSON")
-        arrays.append(array)
-    return pa.Table.from_arrays(arrays, names=names)
+                             f"but {feature['data_type']!r} in the features JSON")
+    return openml_frame(frame_from_rows(parsed["data"], attributes), [t for _, t in attributes])
 
 
 # -- description edits -----------------------------------------------------------
@@ -301,13 +256,15 @@ def _cut_down(parsed: dict, features_body: bytes | None, qualities_body: bytes |
     return False
 
 
-def _describe_served_data(bodies: dict, data_id: int, table) -> None:
+def _describe_served_data(bodies: dict, data_id: int, frame) -> None:
     """sklearn cut some recorded ARFF files down to a few rows but kept the full
     dataset's counts in the features and qualities. A client that checks the data
     against its metadata (as openml-lite does) would call every such file corrupt, so
-    the mirror makes those counts describe the data it serves. The parquet types were
-    chosen from the recorded counts (what OpenML's file of the full data has)."""
-    nulls = {name: table.column(name).null_count for name in table.column_names}
+    the mirror makes those counts describe the data it serves (and its parquet file is
+    what OpenML's converter makes of that data: a column missing in all the rows kept
+    is a null-type column, as it would be on OpenML)."""
+    missing = frame.isna()
+    nulls = {name: int(missing[name].sum()) for name in frame.columns}
     features_url = f"/api/v1/json/data/features/{data_id}"
     doc = json.loads(bodies[features_url])
     for feature in doc["data_features"]["feature"]:
@@ -317,26 +274,14 @@ def _describe_served_data(bodies: dict, data_id: int, table) -> None:
     if qualities_url in bodies:
         doc = json.loads(bodies[qualities_url])
         served = {
-            "NumberOfInstances": table.num_rows,
+            "NumberOfInstances": len(frame),
             "NumberOfMissingValues": sum(nulls.values()),
-            "NumberOfInstancesWithMissingValues": _rows_with_nulls(table),
+            "NumberOfInstancesWithMissingValues": int(missing.any(axis=1).sum()),
         }
         for quality in doc.get("data_qualities", {}).get("quality", []):
             if quality.get("name") in served and quality.get("value") is not None:
                 quality["value"] = f"{float(served[quality['name']])}"
         bodies[qualities_url] = json.dumps(doc).encode()
-
-
-def _rows_with_nulls(table) -> int:
-    import pyarrow.compute as pc
-
-    if table.num_rows == 0:
-        return 0
-    any_null = None
-    for column in table.columns:
-        is_null = pc.is_null(column)
-        any_null = is_null if any_null is None else pc.or_(any_null, is_null)
-    return int(pc.sum(any_null.cast("int64")).as_py() or 0)
 
 
 # -- writing -------------------------------------------------------------------
@@ -369,7 +314,7 @@ def build_mirror(dest, fixtures_dir=None) -> list[dict]:
     lookups (URL paths of the name lookups for that name). Also written to
     ``dest/mirror.json``.
     """
-    import pyarrow.parquet as pq
+    from .openml_parquet import write_openml_parquet
 
     dest = Path(dest)
     bodies, datasets = _plan(fixtures_dir)
@@ -380,15 +325,14 @@ def build_mirror(dest, fixtures_dir=None) -> list[dict]:
         label = f"dataset {rec['data_id']} ({rec['name']})"
         if d["features"] is None:
             raise ValueError(f"{label}: no features JSON to build its parquet from")
-        table = _arrow_table(d["parsed"], d["features"], label)
+        frame = _openml_frame(d["parsed"], d["features"], label)
         rel = parquet_path_for(rec["data_id"])
         with _atomic_path(dest / rel) as tmp:
-            pq.write_table(table, tmp, compression="snappy", use_dictionary=True,
-                           row_group_size=max(1, table.num_rows))
+            write_openml_parquet(frame, tmp)
         text = _with_parquet_url(bodies[d["url"]].decode("utf-8"), PARQUET_ORIGIN + rel)
         bodies[d["url"]] = text.encode("utf-8")
         if rec["cut_down"]:
-            _describe_served_data(bodies, rec["data_id"], table)
+            _describe_served_data(bodies, rec["data_id"], frame)
     for url, body in bodies.items():
         route = relpath_for_url(url)
         if route is None:

@@ -93,30 +93,18 @@ def write_arff(path: Path, relation: str, features, columns) -> str:
 
 
 def write_parquet(path: Path, features, columns) -> None:
-    """openml-python's rules, as openml_lite.mirror.build does (vectorised here, since
-    build.py's per-value version is too slow for mnist): nominal -> dictionary<string,
-    int8, ordered> with the declared levels; whole numbers in 0..255 with no missing value
-    -> uint8, other numbers -> float64; snappy, dictionary pages, one row group."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    """As OpenML's converter writes the ARFF that write_arff wrote (openml_parquet.py):
+    numbers as liac-arff parses a NUMERIC attribute (float64), then openml-python's
+    rules; nominal columns as their values."""
+    from .openml_parquet import openml_frame, write_openml_parquet
 
-    arrays = []
-    for f in features:
-        values = columns[f["name"]]
-        if f["data_type"] == "nominal":
-            codes = np.asarray(values.codes)
-            index_type = pa.int8() if len(f["nominal_value"]) < 127 else pa.int16()
-            indices = pa.array(codes, mask=codes < 0, type=index_type)
-            arrays.append(pa.DictionaryArray.from_arrays(
-                indices, pa.array(f["nominal_value"], pa.string()), ordered=True))
-        elif values.min() >= 0 and values.max() <= 255:
-            arrays.append(pa.array(values.astype(np.uint8)))
-        else:
-            arrays.append(pa.array(values.astype(np.float64)))
-    table = pa.Table.from_arrays(arrays, names=[f["name"] for f in features])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(table, path, compression="snappy", use_dictionary=True,
-                   row_group_size=max(1, table.num_rows))
+    frame = pd.DataFrame({
+        f["name"]: columns[f["name"]] if f["data_type"] == "nominal"
+        else np.asarray(columns[f["name"]], dtype=np.float64)
+        for f in features
+    })
+    types = [list(f["nominal_value"]) if f["data_type"] == "nominal" else "NUMERIC" for f in features]
+    write_openml_parquet(openml_frame(frame, types), path)
 
 
 def write_dataset(mirror: Path, ds: dict, features, columns, n: int) -> dict:
