@@ -14,7 +14,7 @@ import pytest
 from openml_lite.mirror import MirrorServer, build_mirror
 from openml_lite.mirror.faults import Rule
 from openml_lite.mirror.synthetic import add_synthetic
-from support import SYNTHETIC_MNIST_ROWS, MirrorLog
+from support import SYNTHETIC_MNIST_ROWS, MirrorLog, point_sklearn_at
 
 
 @pytest.fixture(scope="session")
@@ -45,29 +45,8 @@ def data_home(tmp_path):
 
 @pytest.fixture
 def sklearn_at_mirror(monkeypatch, mirror_url):
-    """sklearn.datasets.fetch_openml pointed at the mirror (its URLs are module constants)."""
-    from sklearn.datasets import _openml
-
-    api = f"{mirror_url}/api/v1/json"
-    monkeypatch.setattr(_openml, "_SEARCH_NAME", api + "/data/list/data_name/{}/limit/2")
-    monkeypatch.setattr(_openml, "_DATA_INFO", api + "/data/{}")
-    monkeypatch.setattr(_openml, "_DATA_FEATURES", api + "/data/features/{}")
-    monkeypatch.setattr(_openml, "_DATA_QUALITIES", api + "/data/qualities/{}")
-
-    # Dataset 1's recorded qualities are an OpenML error body (code 364). Served with
-    # HTTP 412, as OpenML does, sklearn raises; its own test-suite serves that file with
-    # HTTP 200 and loads the data. openml-lite loads it (qualities are optional, a
-    # documented difference), so the reference does what sklearn's tests do.
-    real_qualities = _openml._get_data_qualities
-
-    def qualities_or_none(*args, **kwargs):
-        try:
-            return real_qualities(*args, **kwargs)
-        except _openml.OpenMLError:
-            return []
-
-    monkeypatch.setattr(_openml, "_get_data_qualities", qualities_or_none)
-    return _openml.fetch_openml
+    """sklearn.datasets.fetch_openml pointed at the mirror."""
+    return point_sklearn_at(monkeypatch, mirror_url)
 
 
 @pytest.fixture

@@ -91,3 +91,29 @@ class RewritingTransport:
         if isinstance(self.rewrite, int):
             return dataclasses.replace(response, status=self.rewrite, body=b"not here")
         return self.rewrite(response)
+
+
+def point_sklearn_at(monkeypatch, mirror_url):
+    """sklearn.datasets.fetch_openml pointed at a mirror (its URLs are module constants)."""
+    from sklearn.datasets import _openml
+
+    api = f"{mirror_url}/api/v1/json"
+    monkeypatch.setattr(_openml, "_SEARCH_NAME", api + "/data/list/data_name/{}/limit/2")
+    monkeypatch.setattr(_openml, "_DATA_INFO", api + "/data/{}")
+    monkeypatch.setattr(_openml, "_DATA_FEATURES", api + "/data/features/{}")
+    monkeypatch.setattr(_openml, "_DATA_QUALITIES", api + "/data/qualities/{}")
+
+    # Dataset 1's recorded qualities are an OpenML error body (code 364). Served with
+    # HTTP 412, as OpenML does, sklearn raises; its own test-suite serves that file with
+    # HTTP 200 and loads the data. openml-lite loads it (qualities are optional, a
+    # documented difference), so the reference does what sklearn's tests do.
+    real_qualities = _openml._get_data_qualities
+
+    def qualities_or_none(*args, **kwargs):
+        try:
+            return real_qualities(*args, **kwargs)
+        except _openml.OpenMLError:
+            return []
+
+    monkeypatch.setattr(_openml, "_get_data_qualities", qualities_or_none)
+    return _openml.fetch_openml

@@ -16,8 +16,8 @@ by tests/test_parity.py) turn one into the other:
 - a BOOLEAN column (OpenML's form of a {true, false} nominal): the nominal rule, with
   the levels spelled as the features list declares them (``bool_levels``);
 - a null-type column (missing in every row): what read_csv makes of a column of "?":
-  float64 NaN (Int64 <NA> for "integer"), a Categorical without categories, or
-  object NaN.
+  float64 NaN (strings too; Int64 <NA> for "integer"), or for a nominal a Categorical
+  without categories.
 A column whose type does not fit its declared type is a ColumnTypeError.
 """
 
@@ -142,7 +142,7 @@ def _all_missing(rows: int, kind: str):
         return np.full(rows, np.nan)
     if kind == "nominal":
         return pd.Categorical.from_codes(np.full(rows, -1), categories=pd.Index([], dtype=object))
-    return np.full(rows, np.nan, dtype=object)
+    return np.full(rows, np.nan)  # strings too: read_csv types a column of "?" float64
 
 
 def to_openml_column(column: Column, feature: Feature, description: Description):

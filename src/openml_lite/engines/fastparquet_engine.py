@@ -12,6 +12,7 @@ from ..table import DictColumn, NullColumn, Table, bool_column
 from ._probe import importable_and_reads
 
 NAME = "fastparquet"
+_BOOLEAN, _BYTE_ARRAY = 0, 6  # parquet physical types
 
 
 @functools.cache
@@ -25,6 +26,7 @@ def read(data: bytes, columns: list[str] | None = None) -> Table:
 
     parquet = fastparquet.ParquetFile(io.BytesIO(data))
     wanted = columns or list(parquet.columns)
+    _nullable_booleans(parquet, wanted)
     # Dictionary-encoded string columns come back as Categoricals with the file's
     # dictionary (declared order, unused levels kept) instead of expanded strings.
     dictionary = [name for name in wanted if _dictionary_encoded(parquet, name)]
@@ -57,6 +59,21 @@ def read(data: bytes, columns: list[str] | None = None) -> Table:
     return out
 
 
+def _nullable_booleans(parquet, names) -> None:
+    """Read BOOLEAN columns as pandas' nullable "boolean". OpenML's pandas metadata
+    calls them categorical (numpy_type int8), and fastparquet then trusts it, plans a
+    plain numpy bool array and fails on the first null ("boolean value of NA is
+    ambiguous", fastparquet 2026.9)."""
+    import pandas as pd
+
+    planned = getattr(parquet, "_base_dtype", None)  # the dtypes it will read into
+    if not isinstance(planned, dict):
+        return
+    for name in names:
+        if parquet.schema.schema_element([name]).type == _BOOLEAN:
+            planned[name] = pd.BooleanDtype()
+
+
 def _null_type(parquet, name: str) -> bool:
     """Arrow's null type: the parquet logical type UNKNOWN (Thrift's NullType)."""
     # a list: a str path is split at dots, and OpenML names may hold dots (emotions)
@@ -70,7 +87,6 @@ def _dictionary_encoded(parquet, name: str) -> bool:
         chunk.meta_data for group in parquet.row_groups for chunk in group.columns
         if chunk.meta_data.path_in_schema[-1] == name
     ]
-    byte_array = 6  # parquet physical type
     return bool(chunks) and all(
-        meta.type == byte_array and meta.dictionary_page_offset is not None for meta in chunks
+        meta.type == _BYTE_ARRAY and meta.dictionary_page_offset is not None for meta in chunks
     )
