@@ -246,7 +246,7 @@ async def _from_parquet(fetcher: Fetcher, description: Description, features: li
             # a readable file with a column we cannot use: not damage, so neither
             # downloaded again nor cached; the ARFF copy gives the data
             fetcher.unstage(url)
-            raise _ParquetUnavailable(str(problem)) from problem
+            raise _ParquetUnavailable(f"its parquet file {url} is readable, but {problem}") from problem
         except DataIntegrityError as problem:  # damaged
             if partial:
                 log.warning("%s; downloading the whole file", problem)
@@ -321,11 +321,7 @@ async def _decode(engine, body: bytes, description: Description, features: list[
     integrity.check_parquet_bytes(body, description, url)
     try:
         table = await engines.read(engine, body, columns)
-    except ColumnTypeError as error:  # an engine met a type it cannot use
-        if error.dataset is None:
-            raise ColumnTypeError(f"the parquet file of dataset {description.label} from {url} "
-                                  f"is readable, but {error}", dataset=description.label,
-                                  url=url) from error
+    except ColumnTypeError:  # readable, with a type we cannot use: not damage
         raise
     except OpenMLError as error:
         if error.dataset is None:  # an engine's own check: say which dataset and URL
