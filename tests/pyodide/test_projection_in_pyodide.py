@@ -73,3 +73,26 @@ def test_whole_file_when_content_range_is_hidden(selenium_openml_lite, faulty, i
     assert range_requests == 0
     gets = [r for r in _parquet_requests(faulty.requests) if r["method"] == "GET"]
     assert gets[-1]["range"] is None and gets[-1]["status"] == 200
+
+
+# BOOLEAN (zoo) and null-type (MiceProtein's BCL2_N, beside an ordinary double) columns
+# by range requests: the chunks a footer names for them are read like any other.
+UNUSUAL = {62: ["hair", "catsize"], 40966: ["BCL2_N", "DYRK1A_N"]}
+
+
+@pytest.mark.driver_timeout(180)
+@pytest.mark.parametrize("engine", ["js", "pyarrow"])
+@pytest.mark.parametrize("data_id", list(UNUSUAL), ids=["zoo-booleans", "miceprotein-null"])
+def test_boolean_and_null_columns_by_range_requests(selenium_openml_lite, mirror_url, mirror_log,
+                                                    data_id, engine):
+    columns = UNUSUAL[data_id]
+    expected = fingerprint(dict(openml_lite.fetch_openml(  # noqa: F821
+        data_id=data_id, base_url=mirror_url, cache=False, columns=columns)))
+    mirror_log.reset()
+    got, range_requests, _ = _load_columns(
+        selenium_openml_lite, FINGERPRINT_SOURCE, mirror_url, data_id, columns, engine, "async")
+    assert got == expected
+    gets = [r for r in mirror_log.records()
+            if r["path"].endswith(f"dataset_{data_id}.pq") and r["method"] == "GET"]
+    assert range_requests == len(gets) > 0 and all(r["status"] == 206 for r in gets), gets
+    assert not any(r["path"].startswith("/data/v1/download/") for r in mirror_log.records())
