@@ -27,7 +27,7 @@ TITANIC = 40945
 ENGINES = ["pyarrow", "polars", "fastparquet"]
 
 
-def _replace_column(path, name, change):
+def replace_column(path, name, change):
     """Rewrite the file with one column changed, the way OpenML writes (through pandas,
     so that the pandas metadata describes the new column too)."""
     frame = pq.read_table(path).to_pandas()
@@ -35,18 +35,18 @@ def _replace_column(path, name, change):
     pq.write_table(pa.Table.from_pandas(frame, preserve_index=None), path, compression="snappy")
 
 
-def _as_timestamps(column):
+def as_timestamps(column):
     return pd.to_datetime(column * 365 * 86400, unit="s")
 
 
-def _as_text(column):
+def as_text(column):
     return column.map(lambda v: None if pd.isna(v) else repr(v)).astype(object)
 
 
 CHANGES = {
     # column, how, what the warning must say
-    "timestamp": ("age", _as_timestamps, r"'age' has the type .*, which OpenML does not write"),
-    "text-for-numeric": ("fare", _as_text, r"'fare' .* is numeric, but the parquet file stores it as"),
+    "timestamp": ("age", as_timestamps, r"'age' has the type .*, which OpenML does not write"),
+    "text-for-numeric": ("fare", as_text, r"'fare' .* is numeric, but the parquet file stores it as"),
 }
 
 
@@ -56,7 +56,7 @@ def changed(request, tmp_path_factory):
     build_mirror(root)
     name, how, message = CHANGES[request.param]
     path = root / parquet_path_for(TITANIC)
-    _replace_column(path, name, how)
+    replace_column(path, name, how)
     with MirrorServer(root) as server:
         yield server, message
 
