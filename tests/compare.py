@@ -24,15 +24,23 @@ def strip_arff_quotes(reference):
     def fix_frame(frame):
         frame = frame.copy()
         for name, dtype in frame.dtypes.items():
-            if dtype == object:
-                frame[name] = frame[name].map(strip)
+            if is_text(dtype):
+                frame[name] = fix_series(frame[name])
         return frame
+
+    def fix_series(series):
+        return series.map(strip).astype(series.dtype)  # str stays str (pandas 3)
 
     if isinstance(reference, pd.DataFrame):
         return fix_frame(reference)
-    if isinstance(reference, pd.Series) and reference.dtype == object:
-        return reference.map(strip)
+    if isinstance(reference, pd.Series) and is_text(reference.dtype):
+        return fix_series(reference)
     return reference
+
+
+def is_text(dtype) -> bool:
+    """A column of strings as read_csv types it: object (pandas 2), str (pandas 3)."""
+    return dtype == object or (isinstance(dtype, pd.StringDtype) and dtype.na_value is not pd.NA)
 
 
 def assert_same(ours, ref, where="result"):

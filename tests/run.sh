@@ -5,9 +5,10 @@
 # scikit-learn's recorded responses and served on 127.0.0.1, OpenML's own ARFF -> parquet
 # converter run on those responses in a pinned venv of its own (tests/recipe: the
 # reference for the mirror's parquet files), then pytest over all of it:
-# CPython tests, and Pyodide tests in node and headless Chromium. Extra arguments go to
-# pytest (e.g. --runtime=node to skip Chromium). Nothing reaches the internet but the
-# package registries.
+# CPython tests, and Pyodide tests in node and headless Chromium; then the CPython tests
+# again on pandas 3 in a second venv (tests/pandas3). Extra arguments go to pytest (e.g.
+# --runtime=node to skip Chromium; what the pandas-3 run takes of them: see there). Both
+# runs must pass. Nothing reaches the internet but the package registries.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,9 +29,9 @@ server_log=$(mktemp -t openml-lite-mirror-log-XXXX)
 "$venv/bin/python" -m openml_lite.mirror build "$mirror_dir" --synthetic-mnist-rows 2000 > /dev/null
 "$venv/bin/python" -m openml_lite.mirror serve "$mirror_dir" --port 0 > "$server_log" 2>&1 &
 server_pid=$!
-# (the recipe's folder and log are made further down)
+# (the recipe's folder and the quiet steps' log are made further down)
 trap 'kill "$server_pid" 2>/dev/null || true
-      rm -rf "$mirror_dir" "$server_log" "${recipe_dir:-}" "${recipe_log:-}"' EXIT
+      rm -rf "$mirror_dir" "$server_log" "${recipe_dir:-}" "${quiet_log:-}"' EXIT
 
 for _ in $(seq 100); do
     grep -q '^serving ' "$server_log" && break
@@ -48,10 +49,10 @@ echo "local OpenML mirror: $url ($mirror_dir)"
 # (a stamp in the venv). Silent unless something fails, then it shows the output.
 recipe_venv=${OPENML_LITE_RECIPE_VENV:-.venv-recipe}
 recipe_python=${OPENML_LITE_RECIPE_PYTHON:-$(command -v python3.11 || echo python3)}
-recipe_log=$(mktemp -t openml-lite-recipe-log-XXXX)
+quiet_log=$(mktemp -t openml-lite-quiet-log-XXXX)
 recipe_dir=$(mktemp -d -t openml-lite-recipe-XXXX)
 quietly() {
-    "$@" > "$recipe_log" 2>&1 || { cat "$recipe_log" >&2; echo "tests/run.sh: failed: $*" >&2; exit 1; }
+    "$@" > "$quiet_log" 2>&1 || { cat "$quiet_log" >&2; echo "tests/run.sh: failed: $*" >&2; exit 1; }
 }
 is_311='import sys; sys.exit(sys.version_info[:2] != (3, 11))'
 if [ ! -x "$recipe_venv/bin/python" ]; then
@@ -73,6 +74,67 @@ fixtures_dir=$("$venv/bin/python" -c \
     'from openml_lite.mirror.build import default_fixtures_dir; print(default_fixtures_dir())')
 quietly "$recipe_venv/bin/python" tests/recipe/openml_recipe.py "$fixtures_dir" "$recipe_dir"
 
+# The CPython suite on pandas 3: a venv of its own with the newest pandas 3 / numpy 2
+# and the other CPython test dependencies, pinned in tests/pandas3/requirements.txt;
+# openml-lite installed editable (--no-deps: the pins are the whole environment), so
+# it tests the working tree as the main venv does and needs no reinstall when src/
+# changes. pip runs only when the requirements, pyproject.toml or the venv's Python
+# changed (a stamp in the venv), silently unless it fails.
+pandas3_venv=${OPENML_LITE_PANDAS3_VENV:-.venv-pandas3}
+[ -x "$pandas3_venv/bin/python" ] || quietly python3 -m venv "$pandas3_venv"
+stamp="$pandas3_venv/.openml-lite-requirements"
+want=$( { "$pandas3_venv/bin/python" -VV; cat tests/pandas3/requirements.txt pyproject.toml; } \
+    | sha256sum | cut -d' ' -f1)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    quietly "$pandas3_venv/bin/python" -m pip install --disable-pip-version-check --no-input \
+        -r tests/pandas3/requirements.txt
+    quietly "$pandas3_venv/bin/python" -m pip install --disable-pip-version-check --no-input \
+        --no-deps -e .
+    echo "$want" > "$stamp"
+fi
+
+# What the pandas-3 run takes of the extra arguments: output and stop options (-q, -v,
+# -x, -s, -r..., --tb=, --maxfail=), selections (-k, -m, --deselect) and test paths
+# outside tests/pyodide and tests/browser. The rest (Pyodide options such as --runtime,
+# --dist-dir) is the main run's alone. Test paths given, none of them CPython: no
+# pandas-3 run.
+pandas3_args=()
+paths_given=0
+args=("$@")
+for ((i = 0; i < ${#args[@]}; i++)); do
+    arg=${args[i]}
+    case $arg in
+        -k | -m | --deselect)
+            pandas3_args+=("$arg" "${args[i + 1]:-}"); i=$((i + 1)) ;;
+        -q | -qq | -v | -vv | -x | --exitfirst | -s | -l | -r* | --tb=* | --maxfail=* | \
+        -k?* | -m?* | --deselect=*)
+            pandas3_args+=("$arg") ;;
+        -*) ;;
+        *)
+            [ -e "${arg%%::*}" ] || continue  # an option's value (--runtime node), not a path
+            paths_given=1
+            case $(realpath -m "${arg%%::*}") in
+                "$PWD"/tests/pyodide | "$PWD"/tests/pyodide/* | "$PWD"/tests/browser | "$PWD"/tests/browser/*) ;;
+                *) pandas3_args+=("$arg"); cpython_paths=1 ;;
+            esac ;;
+    esac
+done
+
 export OPENML_LITE_TEST_MIRROR="$url" OPENML_LITE_TEST_MIRROR_DIR="$mirror_dir" \
     OPENML_LITE_RECIPE_DIR="$recipe_dir"
-"$venv/bin/python" -m pytest --dist-dir=web/pyodide --runtime=node,chrome "$@"
+status=0
+"$venv/bin/python" -m pytest --dist-dir=web/pyodide --runtime=node,chrome "$@" || status=$?
+
+if [ "$paths_given" = 1 ] && [ -z "${cpython_paths:-}" ]; then
+    echo "tests/run.sh: no CPython test paths given, so no pandas-3 run"
+    exit "$status"
+fi
+versions=$("$pandas3_venv/bin/python" -c \
+    'import numpy, pandas, sklearn; print(f"pandas {pandas.__version__}, numpy {numpy.__version__}, scikit-learn {sklearn.__version__}")')
+echo "CPython tests on $versions ($pandas3_venv), same mirror:"
+pandas3_status=0
+"$pandas3_venv/bin/python" -m pytest -p no:pytest_pyodide --ignore=tests/pyodide --ignore=tests/browser \
+    "${pandas3_args[@]}" || pandas3_status=$?
+# 5: nothing collected (a -k or -m meant for Pyodide tests only): nothing failed
+[ "$pandas3_status" = 0 ] || [ "$pandas3_status" = 5 ] || status=$pandas3_status
+exit "$status"

@@ -6,6 +6,10 @@ modules both imported as "conftest" do not mix.
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import warnings
+
 from openml_lite.mirror import fixture_datasets
 
 # Chromium flags for every browser test: nothing leaves the machine (no background
@@ -94,7 +98,9 @@ class RewritingTransport:
 
 
 def point_sklearn_at(monkeypatch, mirror_url):
-    """sklearn.datasets.fetch_openml pointed at a mirror (its URLs are module constants)."""
+    """sklearn.datasets.fetch_openml pointed at a mirror (its URLs are module constants),
+    as the tests' reference (``sklearn_reference``: on pandas >= 3.1, its failure on
+    nominal values that look like numbers or booleans asserted and avoided)."""
     from sklearn.datasets import _openml
 
     api = f"{mirror_url}/api/v1/json"
@@ -116,4 +122,142 @@ def point_sklearn_at(monkeypatch, mirror_url):
             return []
 
     monkeypatch.setattr(_openml, "_get_data_qualities", qualities_or_none)
-    return _openml.fetch_openml
+    return sklearn_reference(_openml.fetch_openml)
+
+
+def _pandas_at_least(major: int, minor: int) -> bool:
+    import pandas as pd
+
+    return tuple(int(part) for part in pd.__version__.split(".")[:2]) >= (major, minor)
+
+
+# pandas >= 3.1 types the categories read_csv(dtype="category") makes, as it types
+# ordinary columns: "1", "2" -> int64 categories, "true"/"FALSE" -> bool (pandas#64659,
+# GH#56044); pandas <= 3.0 kept them strings. scikit-learn 1.9.1's pandas parser strips
+# quotes off every category with re.search and so fails with a TypeError on any nominal
+# column whose values all look like numbers or booleans (README, "pandas 3").
+READ_CSV_TYPES_CATEGORIES = _pandas_at_least(3, 1)
+
+
+def sklearn_reference(fetch):
+    """sklearn's ``fetch``, as the tests' reference. Where READ_CSV_TYPES_CATEGORIES,
+    each call that reads nominal columns with read_csv (the pandas parser) is first made
+    as it is: if sklearn fails, it must be with the known TypeError (from its
+    strip_single_quotes) and its result, made again with read_csv giving string
+    categories as pandas <= 3.0 did (``_read_csv_categories``), must hold a nominal
+    column whose values look like numbers or booleans; if it does not fail, its result
+    must hold none. Either way the reference is sklearn's own result, with the failure
+    avoided in this one documented way."""
+    if not READ_CSV_TYPES_CATEGORIES:
+        return fetch
+
+    @functools.wraps(fetch)
+    def reference(*args, **kwargs):
+        # the failed call's warnings (sklearn's "could have been corrupted, redownloading"
+        # before it gives up) are dropped; a result's are passed on
+        with warnings.catch_warnings(record=True) as caught, \
+                _read_csv_categories(as_text=False) as nominal_reads:
+            warnings.simplefilter("always")
+            try:
+                result = fetch(*args, **kwargs)
+            except TypeError as error:
+                if not _is_quote_stripping_crash(error):
+                    raise
+                result = None
+        if result is not None:
+            for w in caught:
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+            if nominal_reads:  # the pandas parser, not liac-arff
+                typed = typed_looking_nominals(result)
+                assert not typed, f"sklearn did not fail on {typed}: README's rule is wrong"
+            return result
+        with _read_csv_categories(as_text=True):
+            result = fetch(*args, **kwargs)
+        typed = typed_looking_nominals(result)
+        assert typed is None or typed, "sklearn failed, yet no nominal column looks typed"
+        return result
+
+    return reference
+
+
+def _is_quote_stripping_crash(error: TypeError) -> bool:
+    import traceback
+
+    frames = traceback.extract_tb(error.__traceback__)
+    return ("expected string or bytes-like object" in str(error)
+            and any(frame.name == "strip_single_quotes" for frame in frames))
+
+
+@contextlib.contextmanager
+def _read_csv_categories(*, as_text: bool):
+    """pandas.read_csv, watched: yields a list that gets one entry per call asking for
+    "category" columns. With ``as_text`` such columns get string categories, as pandas
+    <= 3.0 gave them: read as "str", then made categorical (categories sorted; none: an
+    empty object Index, as read_csv gives)."""
+    import pandas as pd
+
+    real = pd.read_csv
+    calls = []
+
+    def read_csv(*args, dtype=None, **kwargs):
+        nominal = [key for key, kind in dtype.items() if isinstance(kind, str) and kind == "category"] \
+            if isinstance(dtype, dict) else []
+        if nominal:
+            calls.append(nominal)
+        if not (nominal and as_text):
+            return real(*args, dtype=dtype, **kwargs)
+        frame = real(*args, dtype={key: "str" if key in nominal else kind for key, kind in dtype.items()},
+                     **kwargs)
+        for key in nominal:
+            column = frame[key].astype("category")
+            if len(column.cat.categories) == 0:
+                column = column.cat.set_categories(column.cat.categories.astype(object))
+            frame[key] = column
+        return frame
+
+    pd.read_csv = read_csv
+    try:
+        yield calls
+    finally:
+        pd.read_csv = real
+
+
+def typed_looking_nominals(result) -> list | None:
+    """The categorical columns of a fetch_openml result (Bunch or return_X_y tuple) whose
+    categories pandas >= 3.1's read_csv would type; None if the result shows no
+    categories (arrays from return_X_y)."""
+    import pandas as pd
+
+    if isinstance(result, tuple):
+        parts = result
+    elif result.get("categories") is not None:
+        return sorted(name for name, levels in result["categories"].items() if looks_typed(levels))
+    else:
+        parts = (result["frame"],)
+    columns = {}
+    for part in parts:
+        if part is None:  # no target
+            continue
+        if isinstance(part, pd.Series):
+            part = part.to_frame()
+        if not isinstance(part, pd.DataFrame):
+            return None
+        columns.update({name: list(dtype.categories) for name, dtype in part.dtypes.items()
+                        if isinstance(dtype, pd.CategoricalDtype)})
+    return sorted(name for name, levels in columns.items() if looks_typed(levels))
+
+
+def looks_typed(levels) -> bool:
+    """Whether pandas >= 3.1's read_csv(dtype="category") gives these (observed)
+    values typed categories: every one a number, or every one true/false in any case."""
+    import pandas as pd
+
+    if not levels:
+        return False
+    if all(str(level).lower() in ("true", "false") for level in levels):
+        return True
+    try:
+        numbers = pd.to_numeric(pd.Series(list(levels), dtype=object))
+    except (ValueError, TypeError):
+        return False
+    return not numbers.isna().any()

@@ -1,11 +1,21 @@
 """Parity: openml-lite returns what sklearn.datasets.fetch_openml(parser="pandas")
 returns, for every dense dataset in sklearn's recorded fixtures, over real HTTP from
 the local mirror, for every engine. The reference is sklearn itself, run in the same
-process against the same mirror; pinned versions are checked first."""
+process against the same mirror; pinned versions are checked first.
+
+Under pandas 3 (tests/run.sh's second environment, tests/pandas3/requirements.txt) the
+reference is sklearn 1.9.1 on that pandas, whose own types are pandas 3's (strings
+"str", categories of dtype str). Where sklearn fails there (pandas >= 3.1, nominal
+values that all look like numbers or booleans: SKLEARN_FAILS_ON below), the failure is
+asserted and the reference is sklearn's result with read_csv giving string categories
+as pandas <= 3.0 did (support.sklearn_reference; README, "pandas 3")."""
 
 from __future__ import annotations
 
+import io
+import re
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -15,9 +25,36 @@ import sklearn
 import openml_lite
 from openml_lite.mirror import parquet_path_for
 from compare import assert_same, undo_known_difference
-from support import DENSE, MirrorLog, recorded_features
+from support import (DENSE, READ_CSV_TYPES_CATEGORIES, MirrorLog, recorded_features,
+                     typed_looking_nominals)
+
+PANDAS_3 = int(pd.__version__.split(".")[0]) >= 3
+PANDAS_3_REQUIREMENTS = Path(__file__).parent / "pandas3" / "requirements.txt"
+
+
+def _pinned_for_pandas_3(package: str) -> str:
+    text = PANDAS_3_REQUIREMENTS.read_text()
+    return re.search(rf"^{re.escape(package)}==(\S+)", text, re.MULTILINE).group(1)
+
 
 PINNED = {"scikit-learn": ("1.9.1", sklearn.__version__), "pandas": ("2.3.3", pd.__version__)}
+if PANDAS_3:  # the second environment of tests/run.sh
+    PINNED["pandas"] = (_pinned_for_pandas_3("pandas"), pd.__version__)
+    PINNED["numpy"] = (_pinned_for_pandas_3("numpy"), np.__version__)
+# The recorded datasets whose nominal columns (all but ignored and row-id ones) have
+# values that all look like numbers or booleans: on pandas >= 3.1 read_csv types their
+# categories and scikit-learn 1.9.1's pandas parser fails on them (TypeError in its
+# strip_single_quotes), whatever target or as_frame is asked for.
+SKLEARN_FAILS_ON = {
+    1: ["bore", "class", "formability"],  # anneal: class declares {1, ..., 5, U}, U unused
+    2: ["bore", "class", "formability"],
+    62: ["airborne", "aquatic", "backbone", "breathes", "catsize", "domestic", "eggs",
+         "feathers", "fins", "hair", "milk", "predator", "tail", "toothed", "venomous"],
+    40589: ["amazed.suprised", "angry.aggresive", "happy.pleased", "quiet.still",
+            "relaxing.calm", "sad.lonely"],  # emotions: {FALSE, TRUE}
+    40675: ["class"],  # glass2: {0, 1}
+    40945: ["survived"],  # Titanic: {0, 1}
+}
 ENGINES = ["pyarrow", "polars", "fastparquet"]
 AS_FRAME = [True, False, "auto"]
 # The deliberate difference (README, "Parity"): wine_reviews' REAL "price" is written
@@ -31,6 +68,33 @@ def test_reference_versions_are_the_pinned_ones():
     # The parity rules were checked against these; another version is another reference.
     for package, (pinned, installed) in PINNED.items():
         assert installed == pinned, f"{package} {installed} installed, tests pin {pinned}"
+
+
+@pytest.mark.parametrize("dataset", DENSE, ids=[f"{d['name']}-{d['data_id']}" for d in DENSE])
+def test_sklearn_fails_on_pandas_3_1_exactly_where_said(dataset, sklearn_at_mirror):
+    """SKLEARN_FAILS_ON holds, and sklearn 1.9.1 really fails there on pandas >= 3.1 (and
+    nowhere else, and nowhere on pandas 2): the rule the parity tests lean on cannot rot."""
+    from sklearn.datasets import _openml  # pointed at the mirror, without the fallback
+
+    read = pd.read_csv(io.StringIO("1\n"), header=None, dtype={0: "category"})[0]
+    assert read.cat.categories.dtype.kind == ("i" if READ_CSV_TYPES_CATEGORIES else "O")
+    kwargs = dict(data_id=dataset["data_id"], cache=False, parser="pandas")
+    typed = SKLEARN_FAILS_ON.get(dataset["data_id"], [])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # inactive datasets; "redownloading" before it fails
+        reference = sklearn_at_mirror(**kwargs)
+        assert typed_looking_nominals(reference) == typed
+        if READ_CSV_TYPES_CATEGORIES and typed:
+            with pytest.raises(TypeError, match="expected string or bytes-like object"):
+                _openml.fetch_openml(**kwargs)
+        else:
+            assert_same(_openml.fetch_openml(**kwargs).frame, reference.frame)
+
+
+def test_openml_lite_reads_arff_nominals_as_strings_where_read_csv_types_categories():
+    from openml_lite.arff import _read_csv_types_categories
+
+    assert _read_csv_types_categories() == READ_CSV_TYPES_CATEGORIES
 
 
 def _target_list(dataset):

@@ -107,4 +107,8 @@ def frame_from_rows(rows: list, attributes: list) -> pd.DataFrame:
     names = [name for name, _ in attributes]
     if not rows:
         return pd.DataFrame({name: np.array([], dtype=object) for name in names})
-    return pd.DataFrame(rows, columns=names)
+    frame = pd.DataFrame(rows, columns=names)
+    # pandas 3 types text columns "str" (Arrow large_string on disk); OpenML's pandas
+    # (1.5) typed them object, which parquet stores as string: keep that on any pandas
+    text = [name for name, dtype in frame.dtypes.items() if isinstance(dtype, pd.StringDtype)]
+    return frame.astype(dict.fromkeys(text, object)) if text else frame
