@@ -225,3 +225,17 @@ def test_a_null_column_of_other_types(data_type, dtype):
     variant above)."""
     got = to_sklearn_column(NullColumn(3), _feature("x", data_type), DESCRIPTION)
     assert str(got.dtype) == dtype and pd.isna(np.asarray(got, dtype=object)).all()
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_an_int16_dictionary_equals_sklearn(engine, mirror_url, sklearn_at_mirror):
+    """MiceProtein's MouseID declares 1080 levels: int16 dictionary indices in OpenML's
+    file. It is the row identifier, so only as an explicit target does it reach the
+    Bunch (sklearn warns about the flag, and so do we)."""
+    kwargs = dict(data_id=40966, target_column="MouseID")
+    with pytest.warns(UserWarning, match="is_row_identifier"):
+        expected = sklearn_at_mirror(cache=False, parser="pandas", **kwargs)
+    with pytest.warns(UserWarning, match="is_row_identifier"):
+        got = openml_lite.fetch_openml(base_url=mirror_url, cache=False, engine=engine, **kwargs)
+    assert_same(got.target, expected.target, "target")
+    assert len(got.target.cat.categories) == len(set(got.target))  # observed levels only
