@@ -132,6 +132,13 @@ class Pending:
     def __init__(self, coroutine, *, concurrent: bool):
         self._coroutine = coroutine
         self._task = asyncio.ensure_future(coroutine) if concurrent else None
+        if self._task is not None:
+            # Pyodide 0.27's WebLoop asks a finished task whose only done-callback is its
+            # own for exception(), which raises for a cancelled (discarded) one: the
+            # console showed "Exception in callback" and the loop's count of running
+            # tasks stayed one too high. With a second callback it does not ask; every
+            # failure is taken by result() or discard() anyway.
+            self._task.add_done_callback(_taken_by_result_or_discard)
 
     async def result(self):
         return await (self._coroutine if self._task is None else self._task)
@@ -144,6 +151,10 @@ class Pending:
             self._task.cancel()
         elif not self._task.cancelled():
             self._task.exception()
+
+
+def _taken_by_result_or_discard(task) -> None:
+    pass
 
 
 def _transient_problem(response: Response) -> str | None:
