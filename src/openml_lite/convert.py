@@ -136,13 +136,11 @@ def bool_levels(feature: Feature) -> tuple[str, str]:
 
 def _all_missing(rows: int, kind: str):
     """A null-type column as sklearn's read_csv types a column of "?" only."""
-    if kind == "integer":
+    if kind == "integer":  # sklearn asks read_csv for Int64 here
         return pd.array(np.full(rows, None, dtype=object), dtype="Int64")
-    if kind in NUMERIC_TYPES:
-        return np.full(rows, np.nan)
     if kind == "nominal":
         return pd.Categorical.from_codes(np.full(rows, -1), categories=pd.Index([], dtype=object))
-    return np.full(rows, np.nan)  # strings too: read_csv types a column of "?" float64
+    return np.full(rows, np.nan)  # numbers, and strings too: read_csv gives float64
 
 
 def to_openml_column(column: Column, feature: Feature, description: Description):
@@ -150,7 +148,7 @@ def to_openml_column(column: Column, feature: Feature, description: Description)
     pixels stay uint8); nominal columns become *ordered* Categoricals with every declared
     level in declared order (the file's dictionary; the features list where an engine
     gives plain strings or the file holds booleans); strings as in sklearn (object, NaN);
-    a column missing in every row is float64 NaN for numbers."""
+    a column missing in every row as in sklearn (float64 NaN for numbers and strings)."""
     if feature.data_type == "nominal":
         if isinstance(column, NullColumn):
             levels = list(feature.nominal_values or ())
