@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 import warnings
 from pathlib import Path
 
@@ -229,9 +230,16 @@ def _check_all(selenium, mirror, calls, engine, how):
         elif "raised" not in ref["outcome"] and (data_requests[0]["method"] != "GET" or data_requests[0]["range"]):
             problems.append(f"{label}: not one whole-file GET: {data_requests}")
 
-    # nothing reached the mirror but these loads (and their JSON API calls)
+    # nothing reached the mirror but these loads (and their JSON API calls); the parquet
+    # request a raising async load dropped may reach the server only after that load's
+    # own record of the log was taken (seen in CI: wine_reviews, as_frame=False)
     logged = [r["path"] for mine in got for r in mine["requests"] if not r["path"].startswith("/api/")]
-    assert served == logged, f"mirror log {served} != the loads' own requests {logged}"
+    may_come_late = {f"/{parquet_path_for(call['data_id'])}" for call, ref in zip(calls, expected)
+                     if "raised" in ref["outcome"] and how == "async" and "data_id" in call}
+    late = Counter(served) - Counter(logged)
+    assert not Counter(logged) - Counter(served), f"mirror log {served} lacks some of {logged}"
+    assert set(late) <= may_come_late and max(late.values(), default=1) == 1, \
+        f"mirror log {served} != the loads' own requests {logged}"
     assert not problems, f"engine={engine}, {how}: {len(problems)} problem(s):\n  " + "\n  ".join(problems)
 
 
