@@ -25,7 +25,7 @@ import sklearn
 import openml_lite
 from openml_lite.mirror import parquet_path_for
 from compare import assert_same, undo_known_difference
-from support import (DENSE, READ_CSV_TYPES_CATEGORIES, MirrorLog, recorded_features,
+from support import (DENSE, READ_CSV_TYPES_CATEGORIES, recorded_features,
                      typed_looking_nominals)
 
 PANDAS_3 = int(pd.__version__.split(".")[0]) >= 3
@@ -165,9 +165,9 @@ def _holds_column(result, column) -> int:
     return 0
 
 
-def _data_requests(mirror_url) -> list[str]:
+def _data_requests(mirror_log) -> list[str]:
     """What the mirror served since the last reset, but the JSON API."""
-    return [p for p in MirrorLog(mirror_url).paths() if not p.startswith("/api/")]
+    return [p for p in mirror_log.paths() if not p.startswith("/api/")]
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -175,14 +175,15 @@ def _data_requests(mirror_url) -> list[str]:
 @pytest.mark.parametrize("return_X_y", [False, True], ids=["bunch", "X_y"])
 @pytest.mark.parametrize("as_frame", AS_FRAME, ids=["frame", "numpy", "auto"])
 @pytest.mark.parametrize("dataset", DENSE, ids=[f"{d['name']}-{d['data_id']}" for d in DENSE])
-def test_parity_by_id(dataset, as_frame, return_X_y, target, engine, sklearn_at_mirror, mirror_url, data_home):
+def test_parity_by_id(dataset, as_frame, return_X_y, target, engine, sklearn_at_mirror, mirror_url, mirror_log,
+                      data_home):
     kwargs = dict(data_id=dataset["data_id"], as_frame=as_frame, return_X_y=return_X_y,
                   target_column=_target_argument(dataset, target))
     ref = _reference(sklearn_at_mirror, (dataset["data_id"], as_frame, return_X_y, target), **kwargs)
-    MirrorLog(mirror_url).reset()
+    mirror_log.reset()  # after sklearn's own requests
     ours = _call(openml_lite.fetch_openml, base_url=mirror_url, data_home=data_home,
                  engine=engine, **kwargs)
-    served = _data_requests(mirror_url)
+    served = _data_requests(mirror_log)
     if target == "none" and as_frame is False and isinstance(ref[1], AttributeError):
         # sklearn 1.9.1 crashes here ('NoneType' object has no attribute 'to_numpy');
         # we return the data with target=None (README, "Parity").
@@ -213,12 +214,12 @@ def _name_call(dataset, lookup):
 @pytest.mark.parametrize(
     "dataset,lookup", NAMED, ids=[f"{d['name']}:{lk.split('/limit/2/')[-1]}" for d, lk in NAMED]
 )
-def test_parity_by_name(dataset, lookup, engine, sklearn_at_mirror, mirror_url, data_home):
+def test_parity_by_name(dataset, lookup, engine, sklearn_at_mirror, mirror_url, mirror_log, data_home):
     kwargs = _name_call(dataset, lookup)
     ref = _call(sklearn_at_mirror, cache=False, parser="pandas", **kwargs)
-    MirrorLog(mirror_url).reset()
+    mirror_log.reset()  # after sklearn's own requests
     ours = _call(openml_lite.fetch_openml, base_url=mirror_url, data_home=data_home, engine=engine, **kwargs)
-    served = _data_requests(mirror_url)
+    served = _data_requests(mirror_log)
     _assert_parity(ours, ref, dataset["data_id"])
     assert openml_lite.ArffFallbackWarning not in ours[2], "dense data must come from parquet"
     if ours[1] is None:

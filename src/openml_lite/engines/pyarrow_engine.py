@@ -28,7 +28,7 @@ def read(data: bytes, columns: list[str] | None = None) -> Table:
             codes = array.indices.cast(pa.int32()).fill_null(-1).to_numpy()
             out[name] = DictColumn(codes=codes, values=array.dictionary.to_pylist())
         elif pa.types.is_boolean(chunked.type):  # a {true, false} nominal
-            out[name] = bool_column(chunked.cast(pa.int8()).fill_null(-1).to_numpy().astype("int64"))
+            out[name] = bool_column(chunked.cast(pa.int64()).fill_null(-1).to_numpy())
         elif pa.types.is_null(chunked.type):  # missing in every row
             out[name] = NullColumn(len(chunked))
         elif _plain_type(pa, chunked.type):
