@@ -1,6 +1,6 @@
 """Build hook: a wheel without the JS parquet decoder is refused, with the reason.
 
-The decoder (src/openml_lite/engines/parquet_columns.bundle.mjs, built from web/js/ by
+The decoder (src/openml_lite/engines/parquet_columns.bundle.js, built from web/js/ by
 web/build-js.sh) is kept in git, so every standard build (`pip wheel .`, `python -m
 build`, a wheel from the sdist) has it without node or npm. Without it a wheel would
 work, but in the browser every load would fall back to loading pyarrow (seconds instead
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
-BUNDLE = Path("src/openml_lite/engines/parquet_columns.bundle.mjs")
+BUNDLE = Path("src/openml_lite/engines/parquet_columns.bundle.js")
 
 
 class CustomBuildHook(BuildHookInterface):

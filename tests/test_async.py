@@ -168,7 +168,7 @@ def test_data_file_begun_for_nothing_is_not_cached(mirror_url, data_home, monkey
     from openml_lite import engines
     from openml_lite.cache.disk import DiskCache
 
-    for name in engines.AUTO_ORDER:
+    for name in engines.PYTHON_ENGINES:
         monkeypatch.setattr(engines.load_engine(name), "works", lambda: False)
     transport = _CountingTransport(slow={"/features/": 0.2})
     with pytest.warns(openml_lite.ArffFallbackWarning, match="no parquet engine works"):

@@ -13,10 +13,10 @@ from openml_lite.engines import load_engine
 
 @pytest.fixture
 def fresh_probes():
-    for name in engines.AUTO_ORDER:
+    for name in engines.PYTHON_ENGINES:
         load_engine(name).works.cache_clear()
     yield
-    for name in engines.AUTO_ORDER:
+    for name in engines.PYTHON_ENGINES:
         load_engine(name).works.cache_clear()
 
 
@@ -40,7 +40,7 @@ def test_an_engine_that_cannot_read_is_skipped(monkeypatch, fresh_probes, mirror
 
 
 def test_no_engine_at_all_falls_back_to_arff(monkeypatch, fresh_probes, mirror_url, sklearn_at_mirror):
-    for name in engines.AUTO_ORDER:
+    for name in engines.PYTHON_ENGINES:
         _break(monkeypatch, name)
     with pytest.warns(openml_lite.ArffFallbackWarning, match="no parquet engine works"):
         ours = openml_lite.fetch_openml(data_id=61, base_url=mirror_url, cache=False)
@@ -63,7 +63,7 @@ def test_engines_read_one_file_to_equal_tables(mirror_dir):
             return np.array(list(column.values) + [None], dtype=object)[column.codes]
         return column
 
-    tables = {name: load_engine(name).read(data) for name in engines.AUTO_ORDER}
+    tables = {name: load_engine(name).read(data) for name in engines.PYTHON_ENGINES}
     reference = tables.pop("pyarrow")
     for name, table in tables.items():
         assert list(table) == list(reference), name

@@ -57,8 +57,8 @@ def outcome(titanic, engine_name, body):
     """The converted frame, or the DataIntegrityError (anything else propagates)."""
     engine = engines.load_engine(engine_name)
     try:
-        table = asyncio.run(_decode(engine, body, titanic["description"], titanic["features"],
-                                    titanic["qualities"], "http://mirror/dataset_40945.pq"))
+        table = _decode(engine, body, titanic["description"], titanic["features"],
+                        titanic["qualities"], "http://mirror/dataset_40945.pq")
         return convert.make_bunch(table, titanic["description"], titanic["features"],
                                   titanic["selection"], as_frame=True)
     except DataIntegrityError as error:

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-BUNDLE = "src/openml_lite/engines/parquet_columns.bundle.mjs"
-IN_WHEEL = "openml_lite/engines/parquet_columns.bundle.mjs"
+BUNDLE = "src/openml_lite/engines/parquet_columns.bundle.js"
+IN_WHEEL = "openml_lite/engines/parquet_columns.bundle.js"
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None or not (REPO / ".git").exists(),
                                 reason="needs a git checkout (the build starts from what git tracks)")
@@ -79,5 +79,5 @@ def test_without_the_bundle_the_build_fails_and_says_why(fresh_copy, tmp_path):
     built = _run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--disable-pip-version-check",
                  "-w", str(tmp_path / "out"), str(broken), cwd=tmp_path)
     assert built.returncode != 0
-    assert "parquet_columns.bundle.mjs is missing" in built.stdout + built.stderr
+    assert "parquet_columns.bundle.js is missing" in built.stdout + built.stderr
     assert not list(tmp_path.glob("out/*.whl"))

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Bundle web/js/parquet-columns.mjs (with hyparquet) into ONE self-contained ES module:
-#   src/openml_lite/engines/parquet_columns.bundle.mjs
+# Bundle web/js/parquet-columns.mjs (with hyparquet) into ONE self-contained classic script:
+#   src/openml_lite/engines/parquet_columns.bundle.js
+# It defines one variable, openmlLiteParquet (the module's exports). A script, not an ES
+# module, because Python evaluates it synchronously (pyodide.code.run_js): importing a
+# module means awaiting a promise, which the sync API cannot do without JSPI.
 # Runs `npm ci` first when node_modules is missing or does not match package-lock.json.
 # Idempotent: the bundle is only rewritten when its content changes.
 #   bash web/build-js.sh --check   exit 1 if the bundle is missing or out of date
@@ -11,7 +14,7 @@ check=0
 [ "${1:-}" = "--check" ] && check=1
 
 src=web/js/parquet-columns.mjs
-out=src/openml_lite/engines/parquet_columns.bundle.mjs
+out=src/openml_lite/engines/parquet_columns.bundle.js
 
 # node_modules up to date? Every package in the lockfile installed at its locked version.
 lock_ok() {
@@ -38,9 +41,9 @@ version=$(node -p 'require("./node_modules/hyparquet/package.json").version')
 # hyparquet is MIT licensed: its notice travels with the bundle
 banner="/*! openml-lite parquet_columns bundle (web/js/parquet-columns.mjs). Includes hyparquet ${version} (https://github.com/hyparam/hyparquet), Copyright (c) Hyperparam, MIT License: $(tr '\n' ' ' < node_modules/hyparquet/LICENSE | sed 's/  */ /g; s/ *$//; s/\*\//* \//g') */"
 
-tmp=$(mktemp "${TMPDIR:-/tmp}/parquet_columns.XXXXXX.mjs")
+tmp=$(mktemp "${TMPDIR:-/tmp}/parquet_columns.XXXXXX.js")
 trap 'rm -f "$tmp"' EXIT
-node_modules/.bin/esbuild "$src" --bundle --format=esm --platform=neutral --target=es2020 \
+node_modules/.bin/esbuild "$src" --bundle --format=iife --global-name=openmlLiteParquet --platform=neutral --target=es2020 \
   --minify --legal-comments=none --banner:js="$banner" --log-level=warning --outfile="$tmp"
 
 # a bundle that still imports anything is not self-contained

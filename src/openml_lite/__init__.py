@@ -15,6 +15,7 @@ from .errors import (
     DownloadError,
     EngineUnavailableError,
     InactiveDatasetWarning,
+    MissingDependencyError,
     OpenMLError,
     TargetColumnError,
 )
@@ -25,6 +26,6 @@ __all__ = [
     "fetch_openml", "fetch_openml_async", "available_engines", "InvalidParameterError",
     "patch_sklearn", "unpatch_sklearn", "last_load_report", "LoadReport",
     "OpenMLError", "DatasetNotFoundError", "TargetColumnError", "ColumnNotFoundError",
-    "DownloadError", "DataIntegrityError", "EngineUnavailableError",
+    "DownloadError", "DataIntegrityError", "EngineUnavailableError", "MissingDependencyError",
     "ArffFallbackWarning", "InactiveDatasetWarning",
 ]

@@ -9,22 +9,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import warnings
 from dataclasses import dataclass
 
-from . import convert, engines, integrity, progress
+from . import engines, progress
+from ._compat import Runtime
 from .bunch import make_bunch
-from .cache import Cache, NoCache, default_data_home
 from .errors import (
     ArffFallbackWarning, ColumnTypeError, DataIntegrityError, DownloadError,
-    EngineUnavailableError, InactiveDatasetWarning, OpenMLError,
+    EngineUnavailableError, InactiveDatasetWarning, MissingDependencyError, OpenMLError,
 )
 from .fetcher import Fetcher, Pending
 from .openml import Description, Feature, OpenMLClient
 from .report import LoadReport, publish
 from .selection import Selection, select_columns
-from .transport import Response, Transport, in_pyodide
+from .transport import Response
 
 log = logging.getLogger("openml_lite")
 
@@ -49,19 +48,8 @@ class Request:
     columns: tuple[str, ...] | None = None  # only these data columns (and the target)
 
 
-def make_cache(data_home, cache: bool, *, can_await_js: bool = True) -> Cache:
-    if not cache:
-        return NoCache()
-    if in_pyodide():
-        from .cache.browser import browser_cache
-
-        return browser_cache(can_await_js=can_await_js)
-    from .cache.disk import DiskCache
-
-    return DiskCache(os.path.join(default_data_home(data_home), "openml_lite"))
-
-
-async def load(request: Request, fetcher: Fetcher, base_url: str | None):
+async def load(request: Request, runtime: Runtime, fetcher: Fetcher, base_url: str | None):
+    await _ensure_numpy_and_pandas(request, runtime)
     client = OpenMLClient(fetcher, base_url)
     report = LoadReport()
     report.start()
@@ -82,7 +70,7 @@ async def load(request: Request, fetcher: Fetcher, base_url: str | None):
         early = None
         if why_arff is None:
             early = _EarlyParquet(
-                engine=fetcher.start(_engine(request, fetcher)),
+                engine=fetcher.start(_engine(request, runtime)),
                 # columns= needs the features to know which byte ranges to ask for
                 body=None if request.columns is not None else fetcher.start(
                     _data_file(fetcher, description.parquet_url, description, request, report, "parquet",
@@ -112,7 +100,8 @@ async def load(request: Request, fetcher: Fetcher, base_url: str | None):
                 f"dataset {description.label}: {why_arff}; reading the ARFF file instead "
                 "(the slow path; same result as sklearn).", ArffFallbackWarning, stacklevel=4,
             )
-            parts = await _from_arff(fetcher, description, features, selection, as_frame, request, qualities, report)
+            parts = await _from_arff(fetcher, runtime, description, features, selection, as_frame,
+                                     request, qualities, report)
     except BaseException:
         for request_running in pending:
             if request_running is not None:
@@ -159,12 +148,26 @@ class _EarlyParquet:
     body: Pending | None  # of the whole file's _data_file(), unless columns= was given
 
 
-async def _engine(request: Request, fetcher: Fetcher):
+async def _ensure_numpy_and_pandas(request: Request, runtime: Runtime) -> None:
+    """numpy and pandas build every result; ``import openml_lite`` needs neither (a
+    fresh page imports it faster, and the numpy-free layer runs where they cannot)."""
+    for module in ("numpy", "pandas"):
+        try:
+            await runtime.ensure_importable(module)
+        except ModuleNotFoundError as error:
+            label = request.name if request.name is not None else f"data_id={request.data_id}"
+            raise MissingDependencyError(
+                f"loading {label} needs {module}, which is not installed here ({error}): "
+                f"pip install {module}, or in Pyodide `await pyodide.loadPackage({module!r})` "
+                "(fetch_openml_async and fetch_openml with JSPI load it themselves).",
+                dataset=label,
+            ) from error
+
+
+async def _engine(request: Request, runtime: Runtime):
     """The engine module, or _ParquetUnavailable when "auto" finds none (ARFF then)."""
     try:
-        engine = await engines.choose_engine(request.engine, sync_only=fetcher.blocking)
-        await engines.prepare(engine)  # while the requests are out
-        return engine
+        return await engines.choose_engine(request.engine, runtime)
     except EngineUnavailableError as error:
         if request.engine != "auto":
             raise
@@ -211,6 +214,8 @@ def _book(report: LoadReport, url: str, size: int, *, cached: bool, source: str 
 async def _from_parquet(fetcher: Fetcher, description: Description, features: list[Feature],
                         qualities: dict, selection: Selection, as_frame: bool, request: Request,
                         report: LoadReport, early: _EarlyParquet):
+    from . import convert  # numpy and pandas: imported by the first load, not by the package
+
     url = description.parquet_url
     try:
         engine = await early.engine.result()
@@ -236,7 +241,7 @@ async def _from_parquet(fetcher: Fetcher, description: Description, features: li
                                             needed if ranged else None, answer)
         answer = None  # a second try downloads anew
         try:
-            table = await _decode(engine, body, description, checked, qualities, url, needed)
+            table = _decode(engine, body, description, checked, qualities, url, needed)
             report.mark("decode")
             parts = convert.make_bunch(table, description, features, selection, as_frame=as_frame,
                                        dtypes=request.dtypes)
@@ -314,13 +319,15 @@ async def _column_ranges(fetcher: Fetcher, url: str, description: Description, r
     return got.body, True
 
 
-async def _decode(engine, body: bytes, description: Description, features: list[Feature],
-                  qualities: dict, url: str, columns: list[str] | None = None):
+def _decode(engine, body: bytes, description: Description, features: list[Feature],
+            qualities: dict, url: str, columns: list[str] | None = None):
     """Decode (all columns, or ``columns``) and check the columns of ``features``;
     any failure is a DataIntegrityError naming dataset and URL."""
+    from . import integrity
+
     integrity.check_parquet_bytes(body, description, url)
     try:
-        table = await engines.read(engine, body, columns)
+        table = engines.read(engine, body, columns)
     except ColumnTypeError:  # readable, with a type we cannot use: not damage
         raise
     except OpenMLError as error:
@@ -338,16 +345,14 @@ async def _decode(engine, body: bytes, description: Description, features: list[
     return table
 
 
-async def _from_arff(fetcher: Fetcher, description: Description, features: list[Feature],
-                     selection: Selection, as_frame: bool, request: Request, qualities: dict,
-                     report: LoadReport):
+async def _from_arff(fetcher: Fetcher, runtime: Runtime, description: Description,
+                     features: list[Feature], selection: Selection, as_frame: bool,
+                     request: Request, qualities: dict, report: LoadReport):
     from . import arff  # the slow path, imported when taken
 
     url = description.get("url")
-    if in_pyodide() and not fetcher.blocking:
-        from .pyodide_packages import ensure_sklearn
-
-        await ensure_sklearn()  # its ARFF parser; a fresh kernel has not loaded it
+    if runtime.load_package is not None:  # its ARFF parser; a fresh kernel has not loaded it
+        await runtime.ensure_importable("sklearn", "scikit-learn")
     response = await _data_file(fetcher, url, description, request, report, "arff")
     if not response.ok:
         raise DownloadError(
@@ -387,7 +392,6 @@ def _warn_about_status(description: Description) -> None:
                       f"Warning: {description.get('warning')}", stacklevel=5)
 
 
-def new_fetcher(transport: Transport, *, data_home, cache: bool, n_retries: int, delay: float,
-                blocking: bool, can_await_js: bool = True) -> Fetcher:
-    return Fetcher(transport=transport, cache=make_cache(data_home, cache, can_await_js=can_await_js),
-                   n_retries=n_retries, delay=delay, blocking=blocking)
+def new_fetcher(runtime: Runtime, *, data_home, cache: bool, n_retries: int, delay: float) -> Fetcher:
+    return Fetcher(transport=runtime.transport, cache=runtime.cache(data_home, cache),
+                   n_retries=n_retries, delay=delay, blocking=runtime.blocking)

@@ -6,10 +6,9 @@ from __future__ import annotations
 import numbers
 import os
 
-from . import engines
+from . import _compat, engines
 from ._fetch import Request, load, new_fetcher
-from ._sync import run_without_loop
-from .transport import Transport, default_transport, in_pyodide
+from .transport import Transport
 
 
 def fetch_openml(
@@ -65,37 +64,9 @@ def fetch_openml(
     parser, with an ``ArffFallbackWarning``; ``parser="liac-arff"`` does the same.
     """
     request = _request(**locals())
-    options = dict(data_home=data_home, cache=cache, n_retries=n_retries, delay=delay)
-    if transport is None and in_pyodide():
-        return _fetch_in_pyodide(request, base_url, options)
-    fetcher = new_fetcher(transport or default_transport(blocking=True), blocking=True, **options)
-    return run_without_loop(load(request, fetcher, base_url))
-
-
-def _fetch_in_pyodide(request: Request, base_url, options):
-    """Block the way this runtime allows (pyodide-offline notes, "what works where").
-
-    JSPI (Chromium; Node with --experimental-wasm-stack-switching; code started with
-    runPythonAsync, as notebooks and pytest-pyodide do): run the async loader to its
-    end with ``run_sync``: fetch, Cache Storage, the JS decoder all work. Without JSPI,
-    synchronous XHR (Web Workers, page main threads), an in-memory cache, and a Python
-    engine that is already loaded. Otherwise: say to await fetch_openml_async.
-    """
-    from pyodide.ffi import can_run_sync, run_sync
-
-    from .transport.pyodide import FetchTransport, XHRTransport, has_xhr
-
-    if can_run_sync():
-        fetcher = new_fetcher(FetchTransport(), blocking=False, **options)
-        return run_sync(load(request, fetcher, base_url))
-    if has_xhr():
-        fetcher = new_fetcher(XHRTransport(), blocking=True, can_await_js=False, **options)
-        return run_without_loop(load(request, fetcher, base_url))
-    raise RuntimeError(
-        "fetch_openml() cannot block here (no JSPI, no synchronous XMLHttpRequest); "
-        "use `await openml_lite.fetch_openml_async(...)`, or start Node with "
-        "--experimental-wasm-stack-switching."
-    )
+    runtime = _compat.sync_runtime().with_transport(transport)
+    fetcher = new_fetcher(runtime, data_home=data_home, cache=cache, n_retries=n_retries, delay=delay)
+    return runtime.run(load(request, runtime, fetcher, base_url))
 
 
 async def fetch_openml_async(
@@ -121,9 +92,9 @@ async def fetch_openml_async(
 ):
     """``fetch_openml`` for ``await``: the natural form in the browser."""
     request = _request(**locals())
-    fetcher = new_fetcher(transport or default_transport(blocking=False), data_home=data_home,
-                          cache=cache, n_retries=n_retries, delay=delay, blocking=False)
-    return await load(request, fetcher, base_url)
+    runtime = _compat.async_runtime().with_transport(transport)
+    fetcher = new_fetcher(runtime, data_home=data_home, cache=cache, n_retries=n_retries, delay=delay)
+    return await load(request, runtime, fetcher, base_url)
 
 
 def _request(*, name, version, data_id, data_home, target_column, cache, return_X_y, as_frame,

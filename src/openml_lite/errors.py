@@ -37,6 +37,13 @@ class ColumnNotFoundError(OpenMLError, KeyError):
     __str__ = OpenMLError.__str__
 
 
+class MissingDependencyError(OpenMLError, ModuleNotFoundError):
+    """A package a load needs (numpy, pandas) is not installed or not loaded, and this
+    runtime cannot load it. ``import openml_lite`` itself needs neither."""
+
+    __str__ = OpenMLError.__str__
+
+
 class DownloadError(OpenMLError):
     """A file could not be downloaded (network error, or an HTTP error after retries)."""
 

@@ -46,22 +46,19 @@ def is_patched() -> bool:
 
 def _ensure_sklearn() -> None:
     """In a fresh Pyodide kernel scikit-learn is not loaded until a cell imports it
-    (kernels only load packages named in the cell's own text): load it ourselves."""
+    (kernels only load packages named in the cell's own text): load it ourselves where
+    the runtime can (JSPI)."""
     try:
         import sklearn  # noqa: F401
         return
     except ModuleNotFoundError:
-        from .transport import in_pyodide
+        pass
+    from . import _compat
 
-        if not in_pyodide():
-            raise ModuleNotFoundError("patch_sklearn() needs scikit-learn: pip install scikit-learn") from None
-    from pyodide.ffi import can_run_sync, run_sync
-
-    from .pyodide_packages import ensure_sklearn
-
-    if not can_run_sync():
-        raise ModuleNotFoundError(
-            "patch_sklearn() needs scikit-learn, which is not loaded, and this runtime cannot "
-            "load it synchronously: `import sklearn` (or `%pip install scikit-learn`) first."
-        )
-    run_sync(ensure_sklearn())
+    runtime = _compat.sync_runtime()
+    if runtime.load_package is None:
+        hint = "`import sklearn` (or `%pip install scikit-learn`) first" if _compat.IN_PYODIDE \
+            else "pip install scikit-learn"
+        raise ModuleNotFoundError(f"patch_sklearn() needs scikit-learn, which is not loaded, and "
+                                  f"{runtime.name} cannot load it here: {hint}.")
+    runtime.run(runtime.ensure_importable("sklearn", "scikit-learn"))

@@ -16,9 +16,10 @@ the same Bunch by construction.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Union
+from typing import TYPE_CHECKING, Union
 
-import numpy as np
+if TYPE_CHECKING:  # numpy is imported when a load needs it: `import openml_lite` needs none
+    import numpy as np
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class NullColumn:
         return self.length
 
 
-Column = Union[np.ndarray, DictColumn, NullColumn]
+Column = Union["np.ndarray", DictColumn, NullColumn]
 Table = dict  # column name -> Column, in file order
 
 

@@ -1,4 +1,4 @@
-// Tests for the shipped bundle src/openml_lite/engines/parquet_columns.bundle.mjs
+// Tests for the shipped bundle src/openml_lite/engines/parquet_columns.bundle.js
 // (build it first: bash web/build-js.sh; run: node --test tests/js/).
 //
 // Every fixture tests/js/fixtures/NAME.parquet has NAME.json beside it: pyarrow's view
@@ -15,7 +15,7 @@ import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSyn
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { fileURLToPath } from 'node:url'
 
 // hyparquet itself (dev dependency) only inspects the fixtures' page layout
 import { parquetHeader } from 'hyparquet/src/column.js'
@@ -24,18 +24,16 @@ import { parquetMetadata } from 'hyparquet/src/metadata.js'
 const here = path.dirname(fileURLToPath(import.meta.url))
 const repo = path.resolve(here, '../..')
 const fixtures = path.join(here, 'fixtures')
-const bundlePath = path.join(repo, 'src/openml_lite/engines/parquet_columns.bundle.mjs')
+const bundlePath = path.join(repo, 'src/openml_lite/engines/parquet_columns.bundle.js')
 
 if (!existsSync(bundlePath)) {
   throw new Error(`${bundlePath} is missing: run "bash web/build-js.sh" first`)
 }
 
-// Import a copy of the bundle from an empty temp folder: any import left in it
-// (hyparquet, a relative file) would fail to resolve there.
-const isolated = mkdtempSync(path.join(tmpdir(), 'parquet-columns-bundle-'))
-copyFileSync(bundlePath, path.join(isolated, 'bundle.mjs'))
-const { readParquetColumns, readParquetSchema } = await import(pathToFileURL(path.join(isolated, 'bundle.mjs')).href)
-after(() => rmSync(isolated, { recursive: true, force: true }))
+// Evaluate the bundle as js_engine.py does (a classic script run by pyodide.code.run_js,
+// wrapped in a function): a script cannot import, and `require` is not defined here.
+const bundle = new Function(`${readFileSync(bundlePath, 'utf8')}\nreturn openmlLiteParquet`)()
+const { readParquetColumns, readParquetSchema, readParquetColumnsSync, readParquetSchemaSync } = bundle
 
 const load = (/** @type {string} */ name) => readFileSync(path.join(fixtures, name))
 const expectedOf = (/** @type {string} */ name) =>
@@ -214,13 +212,23 @@ function setLevels(bytes, column, pageIndex, levels) {
 // -- tests ------------------------------------------------------------------------------
 
 describe('bundle', () => {
-  test('is one self-contained ES module exporting the API', () => {
+  test('is one self-contained classic script defining openmlLiteParquet', () => {
     const text = readFileSync(bundlePath, 'utf8')
     assert.doesNotMatch(text, /(^|[;}\n])\s*import\s*[{*"'\w]/, 'static import left in bundle')
     assert.doesNotMatch(text, /\bimport\(|\brequire\(/, 'dynamic import/require left in bundle')
     assert.match(text, /hyparquet \d+\.\d+\.\d+/, 'hyparquet license banner')
-    assert.equal(typeof readParquetColumns, 'function')
-    assert.equal(typeof readParquetSchema, 'function')
+    for (const name of ['readParquetColumns', 'readParquetSchema', 'readParquetColumnsSync', 'readParquetSchemaSync']) {
+      assert.equal(typeof bundle[name], 'function', name)
+    }
+  })
+
+  test('the Sync forms return the result itself, equal to the promise forms', async () => {
+    const bytes = load('openml_like.parquet')
+    const now = readParquetColumnsSync(bytes)
+    assert.equal(typeof now.then, 'undefined')
+    assert.deepEqual(now, await readParquetColumns(bytes))
+    assert.deepEqual(readParquetSchemaSync(bytes), await readParquetSchema(bytes))
+    assert.throws(() => readParquetColumnsSync(bytes, ['nope']), /"nope" not found/)
   })
 
   test('is built from the current source (bash web/build-js.sh --check)', t => {

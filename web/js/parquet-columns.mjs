@@ -14,14 +14,17 @@
 // hybrid, or PLAIN bits) are decoded here, straight into TypedArrays; values land in one
 // preallocated array per column.
 //
-// Exports (the API Python calls through Pyodide's FFI):
-//   readParquetColumns(bytes, columns?) -> { numRows, columns: [
+// Exports (the API Python calls through Pyodide's FFI). Decoding bytes already in memory
+// needs no await, so each function has a synchronous form (what Python calls: it works
+// where Pyodide cannot wait for a promise, i.e. without JSPI) and a promise form:
+//   readParquetColumnsSync(bytes, columns?) -> { numRows, columns: [
 //       { name, kind: 'numeric', array }                  TypedArray, numRows long
 //     | { name, kind: 'dictionary', codes, values }       Int32Array (-1 = null), string[]
 //     | { name, kind: 'boolean', codes }                  Int8Array: -1 null, 0 false, 1 true
 //     | { name, kind: 'null' } ] }                        null-type column: every row null
-//   readParquetSchema(bytes) -> { numRows, columns: [{ name, physicalType, logicalType,
+//   readParquetSchemaSync(bytes) -> { numRows, columns: [{ name, physicalType, logicalType,
 //       convertedType, kind }] }                           footer only
+//   readParquetColumns, readParquetSchema: the same, returning a promise
 // `bytes`: Uint8Array, ArrayBuffer, any ArrayBufferView, or a Pyodide PyProxy of a
 // Python buffer (bytes, memoryview, ...), read through getBuffer() without a copy.
 
@@ -170,6 +173,11 @@ function topColumns(metadata) {
  *   logicalType: string | null, convertedType: string | null, kind: string | null }[] }>}
  */
 export async function readParquetSchema(bytes) {
+  return readParquetSchemaSync(bytes)
+}
+
+/** {@link readParquetSchema}, without the promise. @param {any} bytes */
+export function readParquetSchemaSync(bytes) {
   return withBytes(bytes, u8 => {
     const metadata = parquetMetadata(u8, { geoparquet: false })
     return {
@@ -929,6 +937,15 @@ export class UnsupportedColumnType extends Error {
  *   | { name: string, kind: 'boolean', codes: Int8Array } | { name: string, kind: 'null' })[] }>}
  */
 export async function readParquetColumns(bytes, columns) {
+  return readParquetColumnsSync(bytes, columns)
+}
+
+/**
+ * {@link readParquetColumns}, without the promise.
+ * @param {any} bytes
+ * @param {Iterable<string> | null} [columns]
+ */
+export function readParquetColumnsSync(bytes, columns) {
   return withBytes(bytes, u8 => {
     const metadata = parquetMetadata(u8, { geoparquet: false })
     const numRows = Number(metadata.num_rows)

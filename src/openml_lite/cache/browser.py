@@ -1,5 +1,6 @@
 """Caches inside Pyodide: the browser's Cache Storage (survives page reloads), else
-one in-memory cache per interpreter (Node has no Cache Storage)."""
+one in-memory cache per interpreter (Node has no Cache Storage; the sync API without
+JSPI cannot await it)."""
 
 from __future__ import annotations
 
@@ -24,8 +25,10 @@ class CacheStorage:
         return self._opened
 
     async def get(self, url):
+        from .._compat import is_js_null
+
         match = await (await self._open()).match(url)
-        if not match:  # undefined when absent
+        if is_js_null(match):  # undefined when absent
             return None
         return (await match.arrayBuffer()).to_bytes()
 
@@ -43,14 +46,13 @@ class CacheStorage:
 def has_cache_storage() -> bool:
     import js
 
+    from .._compat import is_js_null
+
     try:  # opaque origins (file:, data:, sandboxed frames) throw a SecurityError here
-        return hasattr(js, "caches") and bool(js.caches)
+        return hasattr(js, "caches") and not is_js_null(js.caches) and bool(js.caches)
     except Exception:
         return False
 
 
-def browser_cache(*, can_await_js: bool):
-    """Cache Storage where there is one and we may await it; else memory."""
-    if can_await_js and has_cache_storage():
-        return CacheStorage()
+def memory_cache() -> MemoryCache:
     return _memory

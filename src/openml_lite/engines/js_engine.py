@@ -1,77 +1,74 @@
 """The JavaScript decoder (hyparquet, bundled by web/build-js.sh into
-``parquet_columns.bundle.mjs``), called through Pyodide's FFI.
+``parquet_columns.bundle.js``), called through Pyodide's FFI.
 
-Columns arrive as typed arrays and are copied straight into numpy buffers
+The bundle is a classic script, evaluated once with ``run_js``: no promise to await,
+so the decoder serves the sync API even where Pyodide cannot wait for JavaScript (no
+JSPI). Columns arrive as typed arrays and are copied straight into numpy buffers
 (``JsBuffer.assign_to``), never through Python lists; string columns arrive as
 dictionary codes + values, which is how OpenML stores nominal data anyway. BOOLEAN
 columns arrive as int8 codes (-1 null, 0 false, 1 true) and become ``bool_column``;
 Arrow null-type columns arrive as a name only and become ``NullColumn``.
+
+``decode`` stops at the decoder's own JS result and needs no numpy: it is what the
+numpy-free tests on every Pyodide release check.
 """
 
 from __future__ import annotations
 
-import base64
 import functools
 from importlib import resources
 
-import numpy as np
-
+from .._compat import IN_PYODIDE
 from ..errors import ColumnTypeError, DataIntegrityError
 from ..table import DictColumn, NullColumn, Table, bool_column
-from ..transport import in_pyodide
 
 NAME = "js"
-BUNDLE = "parquet_columns.bundle.mjs"
+BUNDLE = "parquet_columns.bundle.js"
 
 _TYPED_ARRAYS = {
-    "Float64Array": np.float64, "Float32Array": np.float32,
-    "Int8Array": np.int8, "Uint8Array": np.uint8, "Int16Array": np.int16,
-    "Uint16Array": np.uint16, "Int32Array": np.int32, "Uint32Array": np.uint32,
-    "BigInt64Array": np.int64, "BigUint64Array": np.uint64,
+    "Float64Array": "float64", "Float32Array": "float32",
+    "Int8Array": "int8", "Uint8Array": "uint8", "Int16Array": "int16",
+    "Uint16Array": "uint16", "Int32Array": "int32", "Uint32Array": "uint32",
+    "BigInt64Array": "int64", "BigUint64Array": "uint64",
 }
 
 
 @functools.cache
 def works() -> bool:
     """In Pyodide, with the bundle shipped in the wheel (CPython has no JS to run it)."""
-    return in_pyodide() and resources.files(__package__).joinpath(BUNDLE).is_file()
+    return IN_PYODIDE and resources.files(__package__).joinpath(BUNDLE).is_file()
 
 
-_module = None
+@functools.cache
+def decoder():
+    """The bundle's exports (``readParquetColumnsSync``, ...), evaluated once. Wrapped in
+    a function so that its one ``var`` stays out of the page's globals."""
+    from pyodide.code import run_js
+
+    source = resources.files(__package__).joinpath(BUNDLE).read_text(encoding="utf-8")
+    return run_js(f"(function () {{\n{source}\nreturn openmlLiteParquet\n}})()")
 
 
-async def prepare() -> None:
-    await _decoder()
-
-
-async def _decoder():
-    """Import the bundle once, as an ES module from a data: URL (works in Node and
-    browsers, and needs no server path for the file)."""
-    global _module
-    if _module is None:
-        from pyodide.code import run_js
-
-        source = resources.files(__package__).joinpath(BUNDLE).read_bytes()
-        url = "data:text/javascript;base64," + base64.b64encode(source).decode()
-        _module = await run_js("(url) => import(url)")(url)
-    return _module
-
-
-async def read_async(data: bytes, columns: list[str] | None = None) -> Table:
+def decode(data: bytes, columns: list[str] | None = None):
+    """The decoder's JS result ``{numRows, columns: [{name, kind, ...}]}`` for ``data``."""
     from js import Uint8Array
     from pyodide.ffi import to_js
 
-    decoder = await _decoder()
-    # One copy into JS-owned memory: a view of the wasm heap would be detached (or
-    # read stale) if the heap grows while the decoder awaits.
+    # One copy into JS-owned memory, so nothing the decoder returns aliases the wasm heap.
     array = Uint8Array.new(len(data))
     array.assign(data)
     try:
-        result = await decoder.readParquetColumns(array, to_js(columns) if columns else None)
+        return decoder().readParquetColumnsSync(array, to_js(columns) if columns else None)
     except Exception as error:  # a JsException
         if str(error).startswith("UnsupportedColumnType"):  # readable, but not a type for us
             raise ColumnTypeError(str(error).partition(": ")[2]) from error
         raise DataIntegrityError(f"the JS parquet decoder could not read the file: {error}") from error
+
+
+def read(data: bytes, columns: list[str] | None = None) -> Table:
+    import numpy as np
+
+    result = decode(data, columns)
     rows = int(result.numRows)
     table: Table = {}
     for column in result.columns:
@@ -91,8 +88,9 @@ async def read_async(data: bytes, columns: list[str] | None = None) -> Table:
     return table
 
 
-def _numpy(typed_array, rows: int) -> np.ndarray:
-    dtype = _TYPED_ARRAYS[typed_array.constructor.name]
-    out = np.empty(rows, dtype=dtype)
+def _numpy(typed_array, rows: int):
+    import numpy as np
+
+    out = np.empty(rows, dtype=_TYPED_ARRAYS[typed_array.constructor.name])
     typed_array.assign_to(out)
     return out

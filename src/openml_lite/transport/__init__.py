@@ -1,4 +1,4 @@
-"""The one seam that knows where we run: how bytes are fetched over HTTP.
+"""How bytes are fetched over HTTP: one module per runtime (``_compat`` picks one).
 
 A transport answers every HTTP status with a :class:`Response` (the OpenML client
 decides what a 412 means) and raises :class:`TransportError` only when no HTTP answer
@@ -8,7 +8,6 @@ ordinary async Python on CPython and in Pyodide.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 from typing import Callable, Protocol
 
@@ -38,22 +37,3 @@ class Transport(Protocol):
         self, url: str, *, headers: dict[str, str] | None = None,
         progress: ProgressCallback | None = None,
     ) -> Response: ...
-
-
-def in_pyodide() -> bool:
-    return "pyodide" in sys.modules or sys.platform == "emscripten"
-
-
-def default_transport(*, blocking: bool) -> Transport:
-    """The transport for this interpreter.
-
-    ``blocking=True`` is for the synchronous API: its coroutines finish without ever
-    suspending, so they can be driven without an event loop.
-    """
-    if in_pyodide():
-        from .pyodide import FetchTransport, XHRTransport
-
-        return XHRTransport() if blocking else FetchTransport()
-    from .native import UrllibTransport
-
-    return UrllibTransport(blocking=blocking)

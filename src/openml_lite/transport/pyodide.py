@@ -2,6 +2,8 @@
 
 - ``FetchTransport``: ``pyodide.http.pyfetch``; awaits a JS promise, so it serves
   ``fetch_openml_async`` and the sync API where JSPI lets us block (``run_sync``).
+  A JS ``null`` (no body) is checked with ``_compat.is_js_null``: it is ``jsnull``, not
+  None, from Pyodide 0.28 on.
 - ``XHRTransport``: synchronous XMLHttpRequest, for the sync API where JSPI is
   missing: binary responses in Web Workers (JupyterLite's kernel runs in one), the
   x-user-defined text trick on a page's main thread, where browsers refuse binary
@@ -10,6 +12,7 @@
 
 from __future__ import annotations
 
+from .._compat import is_js_null
 from . import ProgressCallback, Response, TransportError
 
 
@@ -44,7 +47,11 @@ async def _read_with_progress(answer, headers: dict, progress: ProgressCallback)
     server may not expose Content-Encoding to pages: past the length, no total either)."""
     length = headers.get("content-length", "")
     total = int(length) if length.isdigit() and "content-encoding" not in headers else None
-    reader = answer.js_response.body.getReader()
+    stream = answer.js_response.body
+    if is_js_null(stream):  # a response without a body (204, 304)
+        progress(0, 0)
+        return b""
+    reader = stream.getReader()
     chunks, received = [], 0
     while True:
         chunk = await reader.read()
@@ -108,7 +115,8 @@ class XHRTransport:
         if request.status == 0:  # network error, refused, or no CORS header
             raise TransportError(f"no answer from {url} (refused, offline, or no CORS header)")
         if binary:
-            body = request.response.to_bytes()
+            response = request.response  # null when there was no body
+            body = b"" if is_js_null(response) else response.to_bytes()
         else:
             body = run_js(_BYTES_FROM_BINARY_STRING)(request.responseText).to_bytes()
         if progress is not None:

@@ -1,0 +1,85 @@
+"""Pyodide (browsers, Web Workers, Node): the browser's fetch or synchronous XHR, Cache
+Storage or memory, the JS decoder first, and the ways the sync API can block (what
+works where: ../shared/notes/pyodide-offline.md).
+
+Pyodide releases differ; what differs is handled here, by what is present rather than by
+version number: a JS ``null`` arrives as ``pyodide.ffi.jsnull`` from 0.28 on.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import pyodide
+import pyodide.ffi
+
+from .._sync import run_without_loop
+from ._runtime import Runtime
+
+_JSNULL = getattr(pyodide.ffi, "jsnull", None)  # absent before 0.28 (null was None)
+_VERSION = f"pyodide {pyodide.__version__}"
+
+# The JS decoder comes first: loading pyarrow costs 2.5-7 s before it reads a byte, and
+# even once loaded it was slower than the JS decoder on every file
+# benchmarks/pyodide_vs_sklearn.py measured (Pyodide 0.27.7, warm cache: Titanic 0.018 s
+# vs 0.040, adult 0.033 vs 0.071, mnist 70,000 rows 1.11 vs 1.54). Then a Python engine
+# already imported, then one loaded on demand (where the runtime may load packages).
+_PYTHON_ENGINES = ("pyarrow", "fastparquet", "polars")
+
+
+def engine_order() -> list[str]:
+    imported = [name for name in _PYTHON_ENGINES if name in sys.modules]
+    return list(dict.fromkeys(["js", *imported, *_PYTHON_ENGINES]))
+
+
+def is_js_null(value) -> bool:
+    return value is None or (_JSNULL is not None and value is _JSNULL)
+
+
+async def _load_package(name: str) -> None:
+    """``pyodide.loadPackage(name)``; raises if the lock lacks it or its files cannot be fetched."""
+    import pyodide_js
+
+    await pyodide_js.loadPackage(name)
+
+
+def _browser_cache(data_home):
+    from ..cache.browser import CacheStorage, has_cache_storage, memory_cache
+
+    return CacheStorage() if has_cache_storage() else memory_cache()
+
+
+def _memory_cache(data_home):
+    from ..cache.browser import memory_cache
+
+    return memory_cache()
+
+
+def async_runtime() -> Runtime:
+    from ..transport.pyodide import FetchTransport
+
+    return Runtime(name=f"{_VERSION} (async)", transport=FetchTransport(), blocking=False,
+                   make_cache=_browser_cache, load_package=_load_package)
+
+
+def sync_runtime() -> Runtime:
+    """JSPI (Chromium >= 137, Firefox >= 139, Node with --experimental-wasm-stack-switching;
+    code started with runPythonAsync, as notebooks and pytest-pyodide do): the async
+    loader run to its end by ``run_sync``, with everything the async API has. Without
+    JSPI (Safari, older browsers, runPython): synchronous XHR for every request, the JS
+    decoder called synchronously, an in-memory cache (Cache Storage can only be
+    awaited), no package loading. Neither: say what to do."""
+    from ..transport.pyodide import FetchTransport, XHRTransport, has_xhr
+
+    if pyodide.ffi.can_run_sync():
+        return Runtime(name=f"{_VERSION} (JSPI)", transport=FetchTransport(), blocking=False,
+                       make_cache=_browser_cache, run=pyodide.ffi.run_sync,
+                       load_package=_load_package)
+    if has_xhr():
+        return Runtime(name=f"{_VERSION} (sync XHR)", transport=XHRTransport(), blocking=True,
+                       make_cache=_memory_cache, run=run_without_loop)
+    raise RuntimeError(
+        "fetch_openml() cannot block here (no JSPI, no synchronous XMLHttpRequest); "
+        "use `await openml_lite.fetch_openml_async(...)`, or start Node with "
+        "--experimental-wasm-stack-switching."
+    )
