@@ -63,7 +63,7 @@ def async_runtime() -> Runtime:
 
 
 def sync_runtime() -> Runtime:
-    """JSPI (Chromium >= 137, Firefox >= 139, Node with --experimental-wasm-stack-switching;
+    """JSPI (Chromium >= 137, Firefox 153 ESR, Node with --experimental-wasm-stack-switching;
     code started with runPythonAsync, as notebooks and pytest-pyodide do): the async
     loader run to its end by ``run_sync``, with everything the async API has. Without
     JSPI (Safari, older browsers, runPython): synchronous XHR for every request, the JS

@@ -44,3 +44,4 @@ class Runtime:
             if self.load_package is None:
                 raise
         await self.load_package(package or module)
+        importlib.import_module(module)  # loadPackage logs a file it cannot fetch, raises nothing
