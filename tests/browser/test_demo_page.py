@@ -1,15 +1,19 @@
-"""The demo page (index.html + web/app.js + web/openml-lite.js) in headless Chromium,
-served by `python -m openml_lite.serve --port 0` with its own local OpenML mirror.
+"""The demo page (index.html + web/app.js + web/openml-lite.js) in headless Chromium and
+Firefox, served by `python -m openml_lite.serve --port 0` with its own local OpenML mirror.
 
 Loads Titanic (40945) through the page's form, checks what the page shows against
 openml_lite.fetch_openml on CPython from the same mirror (preview rows, dtypes,
 categories), the engine and timing fields, the download progress bar, fits the model,
-and checks that an unknown id gives a readable error in the page. Saves a screenshot to
-artifacts/demo-page.png. Offline: Chromium gets the same no-network flags as
-tests/pyodide/conftest.py.
+and checks that an unknown id gives a readable error in the page. Screenshots:
+artifacts/demo-page.png (Chromium), artifacts/demo-page-firefox.png. The browsers are
+tests/browsers.py's (puppeteer-core, offline: only 127.0.0.1 is reachable).
 
-Skips with "run bash build_wheels.sh first" without web/pyodide/, and without
-chromedriver / chromium.
+`driver`, `ready_page`, `load` and `text` also serve tests/browser/test_first_command.py,
+which drives the page in Chromium with selenium: the helpers only run scripts, so they work
+with a selenium WebDriver and a browsers.Browser alike.
+
+Skips with "run bash build_wheels.sh first" without web/pyodide/, and without the
+browser (with OPENML_LITE_PYODIDE_STRICT=1, as in CI, that is a failure).
 """
 
 from __future__ import annotations
@@ -29,35 +33,16 @@ from pathlib import Path
 
 import pytest
 
+import openml_lite
+from browsers import BROWSERS, STRICT, launch_or_skip, wait_for
 from support import CHROMIUM_OFFLINE_FLAGS
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "artifacts"
 BUILD_HINT = "run bash build_wheels.sh first"
-CHROMEDRIVER = os.environ.get("SE_CHROMEDRIVER") or shutil.which("chromedriver") or "/usr/bin/chromedriver"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
-
-CHROME_FLAGS = ["--headless=new", "--no-sandbox", "--js-flags=--expose-gc", *CHROMIUM_OFFLINE_FLAGS,
-                "--window-size=1280,1000"]
 
 if not (REPO / "web" / "pyodide" / "pyodide.mjs").is_file():
     pytest.skip(f"no Pyodide in web/pyodide/: {BUILD_HINT}", allow_module_level=True)
-if not (Path(CHROMEDRIVER).is_file() and os.access(CHROMEDRIVER, os.X_OK)):
-    pytest.skip("chromedriver not found (apt-get install chromium chromium-driver)", allow_module_level=True)
-if not Path(CHROMIUM).is_file():
-    pytest.skip("chromium not found (apt-get install chromium chromium-driver)", allow_module_level=True)
-pytest.importorskip("selenium", reason="selenium is not installed (pip install selenium)")
-
-# Selenium Manager must not go online (driver lookup, statistics).
-os.environ.setdefault("SE_OFFLINE", "true")
-os.environ.setdefault("SE_AVOID_STATS", "true")
-
-from selenium import webdriver  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
-
-import openml_lite  # noqa: E402
 
 TITANIC = 40945
 
@@ -104,52 +89,120 @@ def expected(demo):
     return bunch, report
 
 
+@pytest.fixture(scope="module", params=BROWSERS)
+def page(request):
+    """A headless browser (Chromium, then Firefox) for the module's tests."""
+    with launch_or_skip(request.param, width=1280, height=1000) as browser:
+        yield browser
+
+
 @pytest.fixture(scope="module")
 def driver():
+    """Chromium through selenium + chromedriver (for test_first_command.py)."""
+    chromedriver = os.environ.get("SE_CHROMEDRIVER") or shutil.which("chromedriver") or "/usr/bin/chromedriver"
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
+    if not (Path(chromedriver).is_file() and Path(chromium).is_file()):
+        reason = "chromium or chromedriver not found (apt-get install chromium chromium-driver)"
+        if STRICT:
+            pytest.fail(f"{reason} (OPENML_LITE_PYODIDE_STRICT is set)", pytrace=False)
+        pytest.skip(reason)
+    # Selenium Manager must not go online (driver lookup, statistics).
+    os.environ.setdefault("SE_OFFLINE", "true")
+    os.environ.setdefault("SE_AVOID_STATS", "true")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
     options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in CHROME_FLAGS:
+    options.binary_location = chromium
+    for flag in ["--headless=new", "--no-sandbox", *CHROMIUM_OFFLINE_FLAGS, "--window-size=1280,1000"]:
         options.add_argument(flag)
-    browser = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
+    browser = webdriver.Chrome(options=options, service=Service(executable_path=chromedriver))
     browser.set_script_timeout(60)
     yield browser
     browser.quit()
 
 
+BOOT_STATE = """
+if (document.body.dataset.ready === "true") return "ready";
+const error = document.getElementById("error");
+return error && !error.hidden ? "error: " + error.innerText : null;
+"""
+
+LOAD_STATE = """
+if (document.body.dataset.loaded === "true") return "loaded";
+const error = document.getElementById("error");
+return error && !error.hidden ? "error: " + error.innerText : null;
+"""
+
+
 def ready_page(driver, url):
-    """The page, with Pyodide booted and openml-lite installed (once per module)."""
-    if not driver.current_url.startswith(url) or driver.execute_script("return document.body.dataset.ready") != "true":
+    """The page, with Pyodide booted and openml-lite installed (once per browser)."""
+    if not driver.current_url.startswith(url) or driver.execute_script(BOOT_STATE) != "ready":
         driver.get(url)
-        WebDriverWait(driver, 75).until(
-            lambda d: d.execute_script("return document.body.dataset.ready") == "true"
-            or d.find_element(By.ID, "error").get_attribute("hidden") is None,
-            message="the page did not boot Pyodide",
-        )
-        error = driver.find_element(By.ID, "error")
-        assert error.get_attribute("hidden") is not None, f"boot failed: {error.text}"
+        state = wait_for(driver, BOOT_STATE, 75, "the page to boot Pyodide")
+        assert state == "ready", f"boot failed: {state}"
     return driver
 
 
 def load(driver, what: str):
-    field = driver.find_element(By.ID, "dataset")
-    field.clear()
-    field.send_keys(what)
-    driver.find_element(By.ID, "load").click()
+    """Type `what` into the dataset field and press Load."""
+    driver.execute_script(f"""
+const field = document.getElementById("dataset");
+field.value = {json.dumps(what)};
+field.dispatchEvent(new Event("input", {{ bubbles: true }}));
+document.getElementById("load").click();
+""")
 
 
 def text(driver, element_id: str) -> str:
-    return driver.find_element(By.ID, element_id).text
+    return driver.execute_script(f"return document.getElementById({json.dumps(element_id)}).innerText.trim()")
 
 
-def screenshot(driver, name: str) -> None:
-    """The whole page, from the top, into artifacts/ (git-ignored)."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    driver.execute_script("window.scrollTo(0, 0)")
-    height, chrome = driver.execute_script(
-        "return [document.documentElement.scrollHeight, window.outerHeight - window.innerHeight]")
-    driver.set_window_size(1280, min(max(height, 800), 4000) + chrome)
-    driver.save_screenshot(str(ARTIFACTS / name))
-    driver.set_window_size(1280, 1000)
+def screenshot(page, name: str) -> None:
+    """The whole page into artifacts/ (git-ignored); Firefox's with -firefox in the name."""
+    page.execute_script("window.scrollTo(0, 0)")
+    suffix = "" if page.name == "chromium" else f"-{page.name}"
+    page.save_screenshot(ARTIFACTS / f"{name}{suffix}.png")
+
+
+# Everything the test checks of a loaded dataset, in one round trip
+SHOWN = """
+const $ = (id) => document.getElementById(id);
+const all = (root, selector) => Array.from(root.querySelectorAll(selector));
+const preview = $("preview");
+const bar = $("progress");
+return {
+  known: all(document, "#known button").map((b) => b.dataset.id),
+  heading: $("result-heading").innerText.trim(),
+  shape: $("fact-shape").innerText.trim(),
+  target: $("fact-target").innerText.trim(),
+  headers: all(preview, "thead th").slice(1).map((th) => th.innerText.trim()),
+  rows: all(preview, "tbody tr").map((tr) => Object.fromEntries(
+    all(tr, "td").map((td) => [td.dataset.column, td.innerText.trim()]))),
+  caption: preview.querySelector("caption").innerText.trim(),
+  columns: all(document, "#columns tbody tr").map((tr) => ({
+    name: tr.dataset.column,
+    dtype: tr.querySelector("td.dtype").innerText.trim(),
+    role: tr.querySelector("td").innerText.trim(),
+    categories: all(tr, "span.cat").map((span) => span.innerText.trim()),
+  })),
+  engine: $("fact-engine").dataset.engine,
+  engineText: $("fact-engine").innerText.trim(),
+  source: $("fact-source").innerText.trim(),
+  steps: Object.fromEntries(all(document, "#timing-rows tr").map(
+    (tr) => [tr.dataset.step, tr.querySelector("td").innerText.trim()])),
+  progress: { received: bar.dataset.received, total: bar.dataset.total, value: bar.value, max: bar.max },
+  progressText: $("progress-text").innerText.trim(),
+};
+"""
+
+FIT_STATE = """
+const score = document.getElementById("score");
+if (score) return { score: score.innerText.trim(), data: score.dataset.score,
+                    text: document.getElementById("fit-result").innerText };
+const error = document.querySelector("#fit-result .error-inline");
+return error ? { error: error.innerText } : null;
+"""
 
 
 def seconds(shown: str) -> float:
@@ -157,35 +210,28 @@ def seconds(shown: str) -> float:
     return float(number) / (1000 if unit == "ms" else 1)
 
 
-def test_titanic_preview_dtypes_progress_and_model(driver, demo, expected):
+def test_titanic_preview_dtypes_progress_and_model(page, demo, expected):
     url, config = demo
     bunch, cpython_report = expected
     frame = bunch.frame
     assert config["mirror"] is True and any(d["id"] == TITANIC for d in config["datasets"])
 
     started = time.monotonic()
-    ready_page(driver, url)
+    ready_page(page, url)
+    load(page, str(TITANIC))
+    state = wait_for(page, LOAD_STATE, 40, "Titanic to load")
+    assert state == "loaded", state
+    shown = page.execute_script(SHOWN)
     # the known datasets of the mirror are offered
-    assert driver.find_elements(By.CSS_SELECTOR, f"#known button[data-id='{TITANIC}']")
-
-    load(driver, str(TITANIC))
-    WebDriverWait(driver, 40).until(
-        lambda d: d.execute_script("return document.body.dataset.loaded") == "true"
-        or d.find_element(By.ID, "error").get_attribute("hidden") is None,
-    )
-    assert driver.find_element(By.ID, "error").get_attribute("hidden") is not None, text(driver, "error")
-    assert "Titanic" in text(driver, "result-heading") and str(TITANIC) in text(driver, "result-heading")
-    assert text(driver, "fact-shape") == f"{frame.shape[0]:,} rows × {frame.shape[1]} columns"
-    assert text(driver, "fact-target") == "survived"
+    assert str(TITANIC) in shown["known"]
+    assert "Titanic" in shown["heading"] and str(TITANIC) in shown["heading"]
+    assert shown["shape"] == f"{frame.shape[0]:,} rows × {frame.shape[1]} columns"
+    assert shown["target"] == "survived"
 
     # preview: the first 10 rows, cell by cell for name / age / sex, against CPython
-    preview = driver.find_element(By.ID, "preview")
-    headers = [th.text for th in preview.find_elements(By.CSS_SELECTOR, "thead th")][1:]
-    assert headers == list(frame.columns)
-    rows = preview.find_elements(By.CSS_SELECTOR, "tbody tr")
-    assert len(rows) == 10
-    for i, row in enumerate(rows):
-        cell = {td.get_attribute("data-column"): td.text for td in row.find_elements(By.TAG_NAME, "td")}
+    assert shown["headers"] == list(frame.columns)
+    assert len(shown["rows"]) == 10
+    for i, cell in enumerate(shown["rows"]):
         assert cell["name"] == frame["name"].iloc[i]
         assert cell["sex"] == frame["sex"].iloc[i]
         age = frame["age"].iloc[i]
@@ -193,16 +239,10 @@ def test_titanic_preview_dtypes_progress_and_model(driver, demo, expected):
             assert cell["age"] == "NaN"
         else:
             assert float(cell["age"]) == pytest.approx(age)
-    assert "First 10 of 1,309 rows" in preview.find_element(By.TAG_NAME, "caption").text
+    assert "First 10 of 1,309 rows" in shown["caption"]
 
     # columns: dtypes as pandas says on CPython, categories of the nominal ones
-    listed = {}
-    for tr in driver.find_elements(By.CSS_SELECTOR, "#columns tbody tr"):
-        listed[tr.get_attribute("data-column")] = {
-            "dtype": tr.find_element(By.CSS_SELECTOR, "td.dtype").text,
-            "role": tr.find_elements(By.TAG_NAME, "td")[0].text,
-            "categories": [span.text for span in tr.find_elements(By.CSS_SELECTOR, "span.cat")],
-        }
+    listed = {column["name"]: column for column in shown["columns"]}
     assert list(listed) == list(frame.columns)
     for name, dtype in frame.dtypes.items():
         assert listed[name]["dtype"] == str(dtype), name
@@ -212,50 +252,44 @@ def test_titanic_preview_dtypes_progress_and_model(driver, demo, expected):
     assert listed["survived"]["role"] == "target"
 
     # engine and timings (the LoadReport, as the page shows it)
-    engine = driver.find_element(By.ID, "fact-engine")
-    assert engine.get_attribute("data-engine") in {"js", "pyarrow", "fastparquet", "polars"}
-    assert engine.text
-    source = text(driver, "fact-source")
-    assert source.startswith("parquet") and "downloaded" in source
-    steps = {tr.get_attribute("data-step"): tr.find_element(By.TAG_NAME, "td").text
-             for tr in driver.find_elements(By.CSS_SELECTOR, "#timing-rows tr")}
-    assert set(steps) == {"metadata", "engine", "download", "decode", "convert", "save", "total"}
-    parts = {step: seconds(value) for step, value in steps.items()}
+    assert shown["engine"] in {"js", "pyarrow", "fastparquet", "polars"}
+    assert shown["engineText"]
+    assert shown["source"].startswith("parquet") and "downloaded" in shown["source"]
+    assert set(shown["steps"]) == {"metadata", "engine", "download", "decode", "convert", "save", "total"}
+    parts = {step: seconds(value) for step, value in shown["steps"].items()}
     assert all(value >= 0 for value in parts.values())
     assert parts["total"] >= max(parts["download"], parts["decode"], parts["convert"])
 
     # the progress bar got to the end, with the file's size in bytes
-    bar = driver.find_element(By.ID, "progress")
     size = cpython_report.data_bytes
-    assert int(bar.get_attribute("data-received")) == int(bar.get_attribute("data-total")) == size
-    assert float(bar.get_attribute("value")) == float(bar.get_attribute("max"))
-    assert f"{size / 1e3:.1f} kB of {size / 1e3:.1f} kB (100 %)" == text(driver, "progress-text")
+    progress = shown["progress"]
+    assert int(progress["received"]) == int(progress["total"]) == size
+    assert float(progress["value"]) == float(progress["max"])
+    assert f"{size / 1e3:.1f} kB of {size / 1e3:.1f} kB (100 %)" == shown["progressText"]
 
     # fit a model in the browser
-    driver.find_element(By.ID, "fit").click()
-    WebDriverWait(driver, 60).until(
-        lambda d: d.find_elements(By.ID, "score") or d.find_elements(By.CSS_SELECTOR, "#fit-result .error-inline"),
-    )
-    assert not driver.find_elements(By.CSS_SELECTOR, "#fit-result .error-inline"), text(driver, "fit-result")
-    score = float(driver.find_element(By.ID, "score").text)
+    page.execute_script('document.getElementById("fit").click()')
+    fit = wait_for(page, FIT_STATE, 60, "the model to be fitted")
+    assert "error" not in fit, fit["error"]
+    score = float(fit["score"])
     assert 0 < score < 1
-    assert float(driver.find_element(By.ID, "score").get_attribute("data-score")) == pytest.approx(score, abs=5e-4)
-    assert "LogisticRegression" in text(driver, "fit-result")
+    assert float(fit["data"]) == pytest.approx(score, abs=5e-4)
+    assert "LogisticRegression" in fit["text"]
 
-    screenshot(driver, "demo-page.png")
+    screenshot(page, "demo-page")
     assert time.monotonic() - started < 120
 
 
-def test_unknown_id_shows_a_readable_error(driver, demo):
+def test_unknown_id_shows_a_readable_error(page, demo):
     url, config = demo
-    ready_page(driver, url)
-    load(driver, "999999")
-    error = driver.find_element(By.ID, "error")
-    WebDriverWait(driver, 30).until(lambda d: error.get_attribute("hidden") is None)
-    message = error.text
+    ready_page(page, url)
+    load(page, "999999")
+    state = wait_for(page, LOAD_STATE, 30, "the load to fail")
+    assert state.startswith("error: "), state
+    message = text(page, "error")
     assert "DatasetNotFoundError" in message and "999999" in message, message
     assert config["openmlUrl"] in message
     assert "Traceback" not in message and "File \"" not in message
-    assert driver.find_element(By.ID, "result").get_attribute("hidden") is not None
-    assert text(driver, "status") == "Loading failed."
-    screenshot(driver, "demo-page-error.png")
+    assert page.execute_script('return document.getElementById("result").hidden') is True
+    assert text(page, "status") == "Loading failed."
+    screenshot(page, "demo-page-error")

@@ -1,4 +1,4 @@
-"""The demo notebook of the offline JupyterLite site, run in headless Chromium.
+"""The demo notebook of the offline JupyterLite site, run in headless Chromium and Firefox.
 
     bash build_wheels.sh                 # web/pyodide/ (with the kernel's packages) + the wheel
     bash web/jupyterlite/build.sh        # web/jupyterlite/_output/ (this test runs it too)
@@ -7,12 +7,13 @@
 What it does: makes sure the site is built (runs web/jupyterlite/build.sh, which says "up to
 date" in a second when nothing changed), serves it and the local OpenML mirror (the
 `mirror_url` fixture of tests/conftest.py) on 127.0.0.1, opens
-lab/index.html?path=openml-lite-demo.ipynb in headless Chromium (selenium +
-/usr/bin/chromedriver, every host but 127.0.0.1 unresolvable, a dead proxy), runs all cells
-through window.jupyterapp (the site has exposeAppInBrowser), waits for the kernel, reads
+lab/index.html?path=openml-lite-demo.ipynb in each browser (tests/browsers.py: puppeteer-core,
+only 127.0.0.1 reachable), runs all cells through window.jupyterapp (the site has
+exposeAppInBrowser), waits for the kernel, reads
 each cell's outputs from the notebook model and checks them: no error output, head() shows
 Titanic's first passengers, the printed test accuracy is a number in (0, 1], and the data
-came from the mirror's parquet file. Screenshot: artifacts/jupyterlite.png.
+came from the mirror's parquet file. Screenshots: artifacts/jupyterlite.png (Chromium),
+artifacts/jupyterlite-firefox.png.
 
 How the mirror URL reaches the notebook: not through the notebook. The site's
 jupyter-lite.json may give the kernel an environment (the Pyodide kernel passes
@@ -23,7 +24,7 @@ setting, so the notebook stays exactly what a user runs against www.openml.org.
 
 Skips (errors when OPENML_LITE_PYODIDE_STRICT=1, as in CI) when the site cannot be built
 (no web/pyodide: "run bash build_wheels.sh first"; no PyPI for the build's venv) or when
-chromium / chromedriver are missing.
+the browser or its driver (node, puppeteer-core) is missing.
 """
 
 from __future__ import annotations
@@ -32,7 +33,6 @@ import functools
 import json
 import os
 import re
-import shutil
 import subprocess
 import threading
 import time
@@ -42,13 +42,13 @@ from pathlib import Path
 
 import pytest
 
-from support import CHROMIUM_OFFLINE_FLAGS
+from browsers import BROWSERS, launch_or_skip
 
 REPO = Path(__file__).resolve().parents[2]
 LITE = REPO / "web" / "jupyterlite"
 SITE = LITE / "_output"
 NOTEBOOK = "openml-lite-demo.ipynb"
-SCREENSHOT = REPO / "artifacts" / "jupyterlite.png"
+ARTIFACTS = REPO / "artifacts"
 BUILD_HINT = "run bash web/jupyterlite/build.sh first"
 KERNEL_SETTINGS = "@jupyterlite/pyodide-kernel-extension:kernel"
 STRICT = os.environ.get("OPENML_LITE_PYODIDE_STRICT", "") not in ("", "0", "false", "no")
@@ -56,8 +56,6 @@ STRICT = os.environ.get("OPENML_LITE_PYODIDE_STRICT", "") not in ("", "0", "fals
 # seconds
 KERNEL_TIMEOUT = 90  # page load + first kernel start (about 10 s here)
 RUN_TIMEOUT = 120  # all cells (about 15 s here: pip install, sklearn load, fetch, fit)
-
-CHROME_FLAGS = ["--headless=new", "--no-sandbox", *CHROMIUM_OFFLINE_FLAGS, "--window-size=1400,1600"]
 
 # Titanic (OpenML 40945): what frame.head() must show, first passenger first
 TITANIC_HEAD = ["Allen, Miss. Elisabeth Walton", "Allison, Master. Hudson Trevor", "St Louis, MO"]
@@ -162,27 +160,10 @@ class SiteServer:
 # the browser
 
 
-def _chrome(user_data_dir: Path):
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    chromedriver = shutil.which("chromedriver") or ("/usr/bin/chromedriver" if Path("/usr/bin/chromedriver").exists() else None)
-    if not chromium or not chromedriver:
-        _unavailable("needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)")
-    try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.options import Options
-        from selenium.webdriver.chrome.service import Service
-    except ImportError:
-        _unavailable("needs selenium (pip install selenium)")
-    # Selenium Manager must not try the network (driver lookups, stats)
-    os.environ.setdefault("SE_OFFLINE", "true")
-    os.environ.setdefault("SE_AVOID_STATS", "true")
-    options = Options()
-    options.binary_location = chromium
-    for flag in CHROME_FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={user_data_dir}")
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    return webdriver.Chrome(options=options, service=Service(chromedriver))
+@pytest.fixture(scope="module", params=BROWSERS)
+def browser(request):
+    with launch_or_skip(request.param, width=1400, height=1600) as browser:
+        yield browser
 
 
 # the notebook panel of NOTEBOOK, or null (run in the page)
@@ -232,11 +213,11 @@ return JSON.stringify(cells);
 """
 
 
-def _wait(driver, script: str, ready, timeout: float, what: str):
+def _wait(browser, script: str, ready, timeout: float, what: str):
     deadline = time.monotonic() + timeout
     state = None
     while time.monotonic() < deadline:
-        state = driver.execute_script(script)
+        state = browser.execute_script(script)
         if ready(state):
             return state
         time.sleep(0.25)
@@ -257,20 +238,12 @@ def _mirror_reset(mirror_url: str) -> None:
     urllib.request.urlopen(request, timeout=10).close()
 
 
-def _console(driver) -> list[dict]:
-    """The page's console messages since the last call (the kernel's worker logs there too)."""
-    try:
-        return driver.get_log("browser")
-    except Exception as error:  # noqa: BLE001 (diagnostics only)
-        return [{"level": "?", "message": f"(no browser log: {error})"}]
-
-
-def _diagnostics(console: list[dict], server: SiteServer) -> str:
+def _diagnostics(messages: list[str], server: SiteServer) -> str:
     lines = []
     missing = server.not_found()
     if missing:
         lines.append("404 from the site server: " + ", ".join(missing[:20]))
-    lines += [f"console {entry['level']}: {entry['message'][:400]}" for entry in console[-40:]]
+    lines += [message[:400] for message in messages[-40:]]
     return "\n".join(lines)
 
 
@@ -278,41 +251,38 @@ def _diagnostics(console: list[dict], server: SiteServer) -> str:
 # the test
 
 
-def test_demo_notebook_runs_in_jupyterlite(lite_site, mirror_url, tmp_path):
+def test_demo_notebook_runs_in_jupyterlite(browser, lite_site, mirror_url):
     started = time.monotonic()
-    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    suffix = "" if browser.name == "chromium" else f"-{browser.name}"
+    screenshot = ARTIFACTS / f"jupyterlite{suffix}.png"
     _mirror_reset(mirror_url)
     with SiteServer(lite_site, {"OPENML_LITE_BASE_URL": mirror_url}) as server:
-        driver = _chrome(tmp_path / "chromium-profile")
+        timings = {}
         try:
-            timings = {}
-            try:
-                driver.get(f"{server.url}/lab/index.html?path={NOTEBOOK}")
-                _wait(driver, KERNEL_STATE, lambda s: s and s.get("status") == "idle",
-                      KERNEL_TIMEOUT, "the notebook to open and its Pyodide kernel to be idle")
-                timings["page + first kernel start"] = time.monotonic() - started
+            browser.get(f"{server.url}/lab/index.html?path={NOTEBOOK}")
+            _wait(browser, KERNEL_STATE, lambda s: s and s.get("status") == "idle",
+                  KERNEL_TIMEOUT, "the notebook to open and its Pyodide kernel to be idle")
+            timings["page + first kernel start"] = time.monotonic() - started
 
-                t_run = time.monotonic()
-                assert driver.execute_script(START_RUN_ALL), "the notebook panel went away"
-                state = _wait(driver, RUN_STATE,
-                              lambda s: s and s.get("run") and s.get("status") == "idle",
-                              RUN_TIMEOUT, "notebook:run-all-cells to finish")
-                timings["run all cells"] = time.monotonic() - t_run
-                cells = json.loads(driver.execute_script(READ_CELLS))
-            except BaseException:
-                driver.save_screenshot(str(SCREENSHOT))
-                print(_diagnostics(_console(driver), server))
-                raise
-            # scroll to the last cell so the screenshot shows the score
-            driver.execute_script(FIND_PANEL + """
+            t_run = time.monotonic()
+            assert browser.execute_script(START_RUN_ALL), "the notebook panel went away"
+            state = _wait(browser, RUN_STATE,
+                          lambda s: s and s.get("run") and s.get("status") == "idle",
+                          RUN_TIMEOUT, "notebook:run-all-cells to finish")
+            timings["run all cells"] = time.monotonic() - t_run
+            cells = json.loads(browser.execute_script(READ_CELLS))
+        except BaseException:
+            browser.save_screenshot(screenshot)
+            print(_diagnostics(browser.messages(), server))
+            raise
+        # scroll to the last cell so the screenshot shows the score
+        browser.execute_script(FIND_PANEL + """
 const cells = panel.content.widgets; if (cells.length) panel.content.scrollToItem(cells.length - 1);""")
-            time.sleep(0.5)
-            driver.save_screenshot(str(SCREENSHOT))
-            console = _console(driver)
-            diagnostics = _diagnostics(console, server)
-            not_found = server.not_found()
-        finally:
-            driver.quit()
+        time.sleep(0.5)
+        browser.save_screenshot(screenshot)
+        messages = browser.messages()
+        diagnostics = _diagnostics(messages, server)
+        not_found = server.not_found()
     timings["whole test"] = time.monotonic() - started
     print("[jupyterlite] " + ", ".join(f"{k}: {v:.1f} s" for k, v in timings.items()))
 
@@ -361,8 +331,9 @@ const cells = panel.content.widgets; if (cells.length) panel.content.scrollToIte
     # machine (the browser cannot reach beyond 127.0.0.1; this says whether anything tried)
     missing = [path for path in not_found if path.startswith(("/static/pyodide/", "/pypi/", "/extensions/"))]
     assert not missing, f"the site lacks: {missing}"
-    outside = [entry["message"] for entry in console
-               if re.search(r"ERR_NAME_NOT_RESOLVED|ERR_PROXY_CONNECTION_FAILED|cdn\.jsdelivr|pypi\.org", entry["message"])]
+    outside = [message for message in messages
+               if re.search(r"ERR_NAME_NOT_RESOLVED|ERR_PROXY_CONNECTION_FAILED|NS_ERROR_PROXY_CONNECTION_REFUSED"
+                            r"|request failed: (?!http://127\.0\.0\.1[:/])|cdn\.jsdelivr|pypi\.org", message)]
     assert not outside, "something tried to leave 127.0.0.1:\n" + "\n".join(outside)
 
     # the data came from the local mirror, as parquet
