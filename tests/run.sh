@@ -20,6 +20,11 @@ if ! command -v chromedriver >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
+# Firefox: the browser tests run in it too (tests/browsers.py drives it with puppeteer-core)
+if ! command -v firefox-esr >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq firefox-esr >/dev/null
+fi
 PYTHON="$venv/bin/python" bash build_wheels.sh   # also bundles the JS decoder (npm ci)
 OPENML_LITE_PYTHON="$venv/bin/python" node --test tests/js/   # the JS decoder vs pyarrow
 
@@ -95,8 +100,8 @@ fi
 
 # What the pandas-3 run takes of the extra arguments: output and stop options (-q, -v,
 # -x, -s, -r..., --tb=, --maxfail=), selections (-k, -m, --deselect) and test paths
-# outside tests/pyodide and tests/browser. The rest (Pyodide options such as --runtime,
-# --dist-dir) is the main run's alone. Test paths given, none of them CPython: no
+# outside tests/pyodide, tests/pyodide_core and tests/browser. The rest (Pyodide options
+# such as --runtime, --dist-dir) is the Pyodide runs' alone. Test paths given, none of them CPython: no
 # pandas-3 run.
 pandas3_args=()
 paths_given=0
@@ -114,8 +119,10 @@ for ((i = 0; i < ${#args[@]}; i++)); do
             [ -e "${arg%%::*}" ] || continue  # an option's value (--runtime node), not a path
             paths_given=1
             case $(realpath -m "${arg%%::*}") in
-                "$PWD"/tests/pyodide | "$PWD"/tests/pyodide/* | "$PWD"/tests/browser | "$PWD"/tests/browser/*) ;;
-                *) pandas3_args+=("$arg"); cpython_paths=1 ;;
+                "$PWD"/tests/pyodide_core | "$PWD"/tests/pyodide_core/*) core_paths=1 ;;
+                "$PWD"/tests/pyodide | "$PWD"/tests/pyodide/* | "$PWD"/tests/browser | "$PWD"/tests/browser/*)
+                    other_paths=1 ;;
+                *) pandas3_args+=("$arg"); cpython_paths=1; other_paths=1 ;;
             esac ;;
     esac
 done
@@ -125,6 +132,22 @@ export OPENML_LITE_TEST_MIRROR="$url" OPENML_LITE_TEST_MIRROR_DIR="$mirror_dir" 
 status=0
 "$venv/bin/python" -m pytest --dist-dir=web/pyodide --runtime=node,chrome "$@" || status=$?
 
+# The numpy-free layer (tests/pyodide_core; the run above covered it on 0.27.7) on the newer
+# Pyodide cores build_wheels.sh puts in web/pyodide-<version>/ (its NEWER_PYODIDE), where
+# numpy and pandas cannot be had offline: when no test paths were given, or only paths in
+# tests/pyodide_core. The same extra arguments; 5 (nothing selected by -k/-m) is no failure.
+if [ "$paths_given" = 0 ] || { [ -n "${core_paths:-}" ] && [ -z "${other_paths:-}" ]; }; then
+    core_target=()
+    [ "$paths_given" = 1 ] || core_target=(tests/pyodide_core)
+    for version in 0.29.5 314.0.7; do
+        echo "The numpy-free layer on Pyodide $version (web/pyodide-$version):"
+        core_status=0
+        "$venv/bin/python" -m pytest --runtime=node,chrome "$@" "${core_target[@]}" \
+            --dist-dir="web/pyodide-$version" || core_status=$?
+        [ "$core_status" = 0 ] || [ "$core_status" = 5 ] || status=$core_status
+    done
+fi
+
 if [ "$paths_given" = 1 ] && [ -z "${cpython_paths:-}" ]; then
     echo "tests/run.sh: no CPython test paths given, so no pandas-3 run"
     exit "$status"
@@ -133,7 +156,8 @@ versions=$("$pandas3_venv/bin/python" -c \
     'import numpy, pandas, sklearn; print(f"pandas {pandas.__version__}, numpy {numpy.__version__}, scikit-learn {sklearn.__version__}")')
 echo "CPython tests on $versions ($pandas3_venv), same mirror:"
 pandas3_status=0
-"$pandas3_venv/bin/python" -m pytest -p no:pytest_pyodide --ignore=tests/pyodide --ignore=tests/browser \
+"$pandas3_venv/bin/python" -m pytest -p no:pytest_pyodide --ignore=tests/pyodide --ignore=tests/pyodide_core \
+    --ignore=tests/browser \
     "${pandas3_args[@]}" || pandas3_status=$?
 # 5: nothing collected (a -k or -m meant for Pyodide tests only): nothing failed
 [ "$pandas3_status" = 0 ] || [ "$pandas3_status" = 5 ] || status=$pandas3_status

@@ -56,9 +56,14 @@ def test_the_official_files_assemble(tmp_path):
     assert (tmp_path / "out" / numpy["file_name"]).is_file()
 
 
+# the Pythons of the Pyodides build_wheels.sh makes bytecode with: 0.27.7, 0.29.5, 314.0.7
+PYC_TAGS = ("cpython-312", "cpython-313", "cpython-314")
+
+
 def test_the_wheel_carries_bytecode_for_every_module_and_records_it():
-    """web/tools/add_pyc.mjs's output (tests/pyodide/test_smoke.py checks, inside Pyodide,
-    that each pyc was made from its .py for that Python)."""
+    """web/tools/add_pyc.mjs's output, one pyc per module for each supported Pyodide's
+    Python (tests/pyodide/test_smoke.py and tests/pyodide_core check, inside each Pyodide,
+    that its pycs were made from their .py by that Python)."""
     import base64
     import hashlib
     import zipfile
@@ -73,9 +78,30 @@ def test_the_wheel_carries_bytecode_for_every_module_and_records_it():
         pycs = {n for n in names if n.endswith(".pyc")}
         for source in sources:
             folder, _, module = source.rpartition("/")
-            assert f"{folder}/__pycache__/{module[:-3]}.cpython-312.pyc" in pycs, source
-        assert len(pycs) == len(sources)
+            for tag in PYC_TAGS:
+                assert f"{folder}/__pycache__/{module[:-3]}.{tag}.pyc" in pycs, (source, tag)
+        assert len(pycs) == len(PYC_TAGS) * len(sources)
         for name in pycs:
             data = wheel.read(name)
             digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
             assert record[name] == [f"sha256={digest}", str(len(data))], name
+
+
+@pytest.mark.parametrize("version", ["0.29.5", "314.0.7"])
+def test_the_newer_pyodides_have_micropip_0_11_1_from_pypi_in_their_lock(version):
+    """web/pyodide-<version>/ (numpy-free, tests/pyodide_core): micropip's lock entry names
+    PyPI's wheel of the lock's version, with that file's sha256 (the official entry names
+    Pyodide's rebuild, which no registry has)."""
+    import hashlib
+
+    dist = REPO / "web" / f"pyodide-{version}"
+    if not (dist / "pyodide-lock.json").is_file():
+        pytest.skip(f"no {dist}: run bash build_wheels.sh first")
+    lock = json.loads((dist / "pyodide-lock.json").read_text())
+    official = json.loads((CACHE / f"pyodide-{version}-npm" / "pyodide-lock.json").read_text())
+    entry = lock["packages"]["micropip"]
+    assert entry["version"] == official["packages"]["micropip"]["version"] == "0.11.1"
+    assert entry["sha256"] == hashlib.sha256((dist / entry["file_name"]).read_bytes()).hexdigest()
+    assert entry["sha256"] != official["packages"]["micropip"]["sha256"]
+    assert not (dist / official["packages"]["numpy"]["file_name"]).exists()  # not obtainable offline
+    assert len(list(dist.glob("openml_lite-*.whl"))) == 1

