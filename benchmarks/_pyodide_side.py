@@ -9,6 +9,8 @@ and returns plain dicts of seconds and bytes. ``main(cfg)`` runs ``cfg["task"]``
 - "fresh": in a fresh interpreter (numpy + pandas loaded, openml-lite installed), the
   seconds to a Titanic Bunch; then, if asked, the wasm heap growth of one mnist load.
   (sklearn's growth is measured first thing in "timings", see memory_sklearn.)
+- "first_data_async" (sync_paths.py): the same with ``await fetch_openml_async``, to
+  compare two builds of the wheel.
 
 Nothing at module level imports numpy, pandas, sklearn or openml-lite: "fresh" must
 find them not imported.
@@ -502,7 +504,32 @@ async def memory_sklearn(cfg):
     return {"which": "sklearn", **await memory_growth(load)}
 
 
-TASKS = {"timings": timings, "fresh": fresh}
+async def first_data_async(cfg):
+    """sync_paths.py: the rest of a fresh interpreter's way to Titanic after _boot.mjs
+    installed the wheel (its seconds are setup.install_openml_lite): import openml_lite,
+    then the first ``await fetch_openml_async``. numpy and pandas are imported before the
+    clock, as first_data does; whether pyarrow got loaded is read after the load."""
+    ds = cfg["dataset"]
+    if runtime() == "node":  # Node's fetch (undici) loads on first use; a page's is built in
+        import js
+
+        await (await js.fetch("data:,x")).text()
+    start = time.perf_counter()
+    import numpy  # noqa: F401
+    import pandas  # noqa: F401
+    import_pandas = time.perf_counter() - start
+    start = time.perf_counter()
+    import openml_lite
+    import_lite = time.perf_counter() - start
+    start = time.perf_counter()
+    bunch = await openml_lite.fetch_openml_async(data_id=ds["id"], base_url=cfg["mirror_url"], progress=False)
+    load = time.perf_counter() - start
+    return {"runtime": runtime(), "import_pandas": import_pandas, "import_openml_lite": import_lite,
+            "fetch_openml_async": load, "shape": list(bunch.frame.shape), "report": last_report(),
+            "pyarrow_imported": "pyarrow" in sys.modules, "sklearn_imported": "sklearn" in sys.modules}
+
+
+TASKS = {"timings": timings, "fresh": fresh, "first_data_async": first_data_async}
 
 
 async def main(cfg):

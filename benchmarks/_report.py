@@ -28,6 +28,8 @@ THROTTLED = "throttled_"
 REFERENCE = "sklearn_pandas_first"  # sklearn's default path: the /sklearn column
 THROTTLED_REFERENCE = "sklearn_pandas_nocache"  # no 1st-call sklearn run when throttled
 TARGET_RATIO = 1.3  # issue 7: warm <= 1.3x the floor's decode part; README: cold <= 1.3x the floor
+# sync_paths.py writes its own section of RESULTS.md between these; markdown() output keeps it
+SYNC_PATHS_BEGIN, SYNC_PATHS_END = "<!-- sync_paths.py: begin -->", "<!-- sync_paths.py: end -->"
 
 
 # == machine ======================================================================================
@@ -360,6 +362,15 @@ def note_lines(results: dict) -> list[str]:
 
 
 # == RESULTS.md ===================================================================================
+
+def keep_sync_paths_section(new_markdown: str, old_markdown: str) -> str:
+    """The regenerated RESULTS.md, with sync_paths.py's section of the old one kept at its end."""
+    begin, end = SYNC_PATHS_BEGIN, SYNC_PATHS_END
+    if begin in old_markdown and end in old_markdown.split(begin, 1)[1] and begin not in new_markdown:
+        kept = begin + old_markdown.split(begin, 1)[1].split(end, 1)[0] + end
+        return new_markdown.rstrip("\n") + "\n\n" + kept + "\n"
+    return new_markdown
+
 
 def markdown(results: dict, rows: list[dict]) -> str:
     m = results["machine"]
