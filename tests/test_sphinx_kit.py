@@ -1,0 +1,146 @@
+"""openml_lite.sphinx: the notebook_modification_function for sphinx-gallery's JupyterLite
+notebooks. One first cell in the notebooks whose code calls fetch_openml, none elsewhere;
+a site's own function kept, minus the pyodide-http lines only fetch_openml needed."""
+
+from __future__ import annotations
+
+import copy
+import sys
+
+from openml_lite.sphinx import MARKER, notebook_modification_function, use_openml_lite
+
+
+def _code(source: str) -> dict:
+    return {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+            "source": [source]}
+
+
+def _markdown(source: str) -> dict:
+    return {"cell_type": "markdown", "metadata": {}, "source": [source]}
+
+
+def _notebook(*cells) -> dict:
+    return {"cells": list(cells), "metadata": {}, "nbformat": 4, "nbformat_minor": 0}
+
+
+def _text(cell: dict) -> str:
+    return "".join(cell["source"])
+
+
+BY_NAME = _notebook(
+    _markdown("# Titanic\nLoad it with `fetch_openml`."),
+    _code("from sklearn.datasets import fetch_openml\n\nX, y = fetch_openml('titanic', version=1, return_X_y=True)"),
+    _code("print(X.shape)"),
+)
+
+
+def test_the_first_cell_installs_and_patches():
+    notebook = copy.deepcopy(BY_NAME)
+    notebook_modification_function(notebook, "plot_titanic.ipynb")
+    assert notebook["cells"][1:] == BY_NAME["cells"]
+    first = notebook["cells"][0]
+    assert first["cell_type"] == "code" and first["outputs"] == []
+    assert _text(first).splitlines() == [
+        MARKER, "%pip install openml-lite", "import openml_lite, sklearn", "openml_lite.patch_sklearn()"]
+
+
+def test_the_first_cell_runs_and_patches_sklearn(monkeypatch):
+    """Its Python (the %pip line is IPython's) really swaps sklearn's fetch_openml."""
+    import openml_lite
+    import sklearn.datasets
+
+    notebook = copy.deepcopy(BY_NAME)
+    use_openml_lite(base_url="http://127.0.0.1:9/")(notebook, "x.ipynb")
+    code = "\n".join(line for line in _text(notebook["cells"][0]).splitlines() if not line.startswith("%"))
+    monkeypatch.delenv("OPENML_LITE_BASE_URL", raising=False)
+    try:
+        exec(code, {})  # noqa: S102
+        assert sklearn.datasets.fetch_openml is openml_lite.fetch_openml
+        import os
+
+        assert os.environ["OPENML_LITE_BASE_URL"] == "http://127.0.0.1:9"
+    finally:
+        openml_lite.unpatch_sklearn()
+        monkeypatch.delenv("OPENML_LITE_BASE_URL", raising=False)
+    assert sklearn.datasets.fetch_openml is not openml_lite.fetch_openml
+
+
+def test_only_notebooks_whose_code_calls_fetch_openml():
+    cases = {
+        "markdown only": _notebook(_markdown("See `fetch_openml` in the docs."), _code("x = 1")),
+        "a comment": _notebook(_code("# fetch_openml would be slow here\nx = 1")),
+        "a string": _notebook(_code("print('fetch_openml')")),
+        "another fetcher": _notebook(_code("from sklearn.datasets import fetch_california_housing")),
+        "a longer name": _notebook(_code("fetch_openml_cached = None")),
+        "no cells": _notebook(),
+    }
+    for label, notebook in cases.items():
+        before = copy.deepcopy(notebook)
+        notebook_modification_function(notebook, f"{label}.ipynb")
+        assert notebook == before, label
+    for code in ("import sklearn.datasets\nsklearn.datasets.fetch_openml(data_id=61)",
+                 "%matplotlib inline\nfrom sklearn.datasets import fetch_openml as fo",
+                 "def f(:\n    fetch_openml(data_id=1)"):  # not Python: a word search decides
+        notebook = _notebook(_code(code))
+        notebook_modification_function(notebook, "x.ipynb")
+        assert _text(notebook["cells"][0]).startswith(MARKER), code
+
+
+def _site_function(notebook_content, notebook_filename):
+    """What scikit-learn-style sites do: a warning cell and one code cell, prepended."""
+    text = str(notebook_content)
+    lines = []
+    if "seaborn" in text:
+        lines.append("%pip install seaborn")
+    if "fetch_" in text:
+        lines += ["%pip install pyodide-http", "import pyodide_http", "pyodide_http.patch_all()"]
+    added = [_markdown("JupyterLite is experimental here.")]
+    if lines:
+        added.append(_code("\n".join(["# JupyterLite-specific code", *lines])))
+    notebook_content["cells"] = added + notebook_content["cells"]
+
+
+def test_keep_a_sites_own_lines_but_not_pyodide_http():
+    notebook = copy.deepcopy(BY_NAME)
+    notebook["cells"].append(_code("import seaborn"))
+    use_openml_lite(keep=_site_function)(notebook, "plot_titanic.ipynb")
+    texts = [_text(cell) for cell in notebook["cells"]]
+    assert texts[0] == "JupyterLite is experimental here."
+    assert texts[1] == "# JupyterLite-specific code\n%pip install seaborn"
+    assert texts[2].startswith(MARKER)
+    assert notebook["cells"][3:] == [*BY_NAME["cells"], _code("import seaborn")]
+
+
+def test_keep_drops_a_cell_left_with_only_comments_and_keeps_pyodide_http_for_other_fetchers():
+    notebook = copy.deepcopy(BY_NAME)
+    use_openml_lite(keep=_site_function)(notebook, "plot_titanic.ipynb")
+    assert [_text(cell).splitlines()[0] for cell in notebook["cells"][:2]] == [
+        "JupyterLite is experimental here.", MARKER]
+
+    both = _notebook(_code("from sklearn.datasets import fetch_openml, fetch_california_housing"))
+    use_openml_lite(keep=_site_function)(both, "both.ipynb")
+    assert "pyodide_http.patch_all()" in _text(both["cells"][1])  # housing still needs it
+    assert _text(both["cells"][2]).startswith(MARKER)
+
+
+def test_keep_runs_on_notebooks_without_fetch_openml_unchanged_by_us():
+    notebook = _notebook(_code("import seaborn"))
+    use_openml_lite(keep=_site_function)(notebook, "plot_seaborn.ipynb")
+    assert [_text(cell) for cell in notebook["cells"]] == [
+        "JupyterLite is experimental here.", "# JupyterLite-specific code\n%pip install seaborn",
+        "import seaborn"]
+
+
+def test_a_pinned_requirement():
+    notebook = copy.deepcopy(BY_NAME)
+    use_openml_lite(requirement="openml-lite==0.1.0")(notebook, "x.ipynb")
+    assert "%pip install openml-lite==0.1.0" in _text(notebook["cells"][0])
+
+
+def test_importing_the_kit_needs_no_sphinx():
+    import subprocess
+
+    run = subprocess.run([sys.executable, "-c", "import sys, openml_lite.sphinx;"
+                          "print(sorted(m for m in ('sphinx', 'sphinx_gallery', 'pandas') if m in sys.modules))"],
+                         capture_output=True, text=True, timeout=60)
+    assert run.stdout.strip() == "[]", run.stderr
