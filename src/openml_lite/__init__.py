@@ -3,24 +3,24 @@
 A drop-in for ``sklearn.datasets.fetch_openml`` that returns the same Bunch.
 """
 
-from .api import InvalidParameterError, fetch_openml, fetch_openml_async
-from .engines import available_engines
-from .patch import patch_sklearn, unpatch_sklearn
-from .report import LoadReport, last_load_report
-from .errors import (
-    ArffFallbackWarning,
-    ColumnNotFoundError,
-    DataIntegrityError,
-    DatasetNotFoundError,
-    DownloadError,
-    EngineUnavailableError,
-    InactiveDatasetWarning,
-    MissingDependencyError,
-    OpenMLError,
-    TargetColumnError,
-)
+from __future__ import annotations
 
 __version__ = "0.1.0"
+
+# Public names and the module each lives in: imported on first use (PEP 562), so that
+# importing a submodule (the pytest plugin, the mirror) does not load the loader
+# (asyncio, ssl, ...).
+_EXPORTS = {
+    "fetch_openml": "api", "fetch_openml_async": "api", "InvalidParameterError": "api",
+    "available_engines": "engines",
+    "patch_sklearn": "patch", "unpatch_sklearn": "patch",
+    "LoadReport": "report", "last_load_report": "report",
+    **dict.fromkeys([
+        "ArffFallbackWarning", "ColumnNotFoundError", "DataIntegrityError",
+        "DatasetNotFoundError", "DownloadError", "EngineUnavailableError",
+        "InactiveDatasetWarning", "MissingDependencyError", "OpenMLError", "TargetColumnError",
+    ], "errors"),
+}
 
 __all__ = [
     "fetch_openml", "fetch_openml_async", "available_engines", "InvalidParameterError",
@@ -29,3 +29,18 @@ __all__ = [
     "DownloadError", "DataIntegrityError", "EngineUnavailableError", "MissingDependencyError",
     "ArffFallbackWarning", "InactiveDatasetWarning",
 ]
+
+
+def __getattr__(name):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'openml_lite' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))
