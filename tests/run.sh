@@ -5,7 +5,9 @@
 # scikit-learn's recorded responses and served on 127.0.0.1, OpenML's own ARFF -> parquet
 # converter run on those responses in a pinned venv of its own (tests/recipe: the
 # reference for the mirror's parquet files), then pytest over all of it:
-# CPython tests, and Pyodide tests in node and headless Chromium; then the CPython tests
+# CPython tests, and Pyodide tests in node and headless Chromium (tests/browser also builds
+# the JupyterLite demo site and the example docs site, examples/docs-site, each in a pinned
+# venv of its own, and runs their notebooks in Chromium and Firefox); then the CPython tests
 # again on pandas 3 in a second venv (tests/pandas3). Extra arguments go to pytest (e.g.
 # --runtime=node to skip Chromium; what the pandas-3 run takes of them: see there). Both
 # runs must pass. Nothing reaches the internet but the package registries.

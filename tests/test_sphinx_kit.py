@@ -144,3 +144,14 @@ def test_importing_the_kit_needs_no_sphinx():
                           "print(sorted(m for m in ('sphinx', 'sphinx_gallery', 'pandas') if m in sys.modules))"],
                          capture_output=True, text=True, timeout=60)
     assert run.stdout.strip() == "[]", run.stderr
+
+
+def test_the_function_pickles_for_sphinxs_config_cache():
+    import pickle
+
+    kit = use_openml_lite(base_url="http://127.0.0.1:9")
+    again = pickle.loads(pickle.dumps(kit))
+    one, two = copy.deepcopy(BY_NAME), copy.deepcopy(BY_NAME)
+    kit(one, "x.ipynb")
+    again(two, "x.ipynb")
+    assert one == two and _text(one["cells"][0]).startswith(MARKER)

@@ -41,7 +41,7 @@ NotebookFunction = Callable[[dict, str], None]
 
 
 def use_openml_lite(*, keep: NotebookFunction | None = None, base_url: str | None = None,
-                    requirement: str = "openml-lite") -> NotebookFunction:
+                    requirement: str = "openml-lite") -> OpenMLLiteNotebooks:
     """A ``notebook_modification_function`` for sphinx-gallery's ``jupyterlite`` option.
 
     keep
@@ -53,11 +53,20 @@ def use_openml_lite(*, keep: NotebookFunction | None = None, base_url: str | Non
     requirement
         what ``%pip install`` installs, e.g. ``"openml-lite==0.1.0"`` to pin it.
     """
+    return OpenMLLiteNotebooks(keep=keep, base_url=base_url, requirement=requirement)
 
-    def notebook_modification_function(notebook_content: dict, notebook_filename: str) -> None:
+
+class OpenMLLiteNotebooks:
+    """What ``use_openml_lite`` returns: an object, not a closure, so that Sphinx can pickle
+    the configuration holding it (else it warns that it cannot cache conf.py's values)."""
+
+    def __init__(self, *, keep: NotebookFunction | None, base_url: str | None, requirement: str):
+        self.keep, self.base_url, self.requirement = keep, base_url, requirement
+
+    def __call__(self, notebook_content: dict, notebook_filename: str) -> None:
         original = list(notebook_content.get("cells", []))
-        if keep is not None:
-            keep(notebook_content, notebook_filename)
+        if self.keep is not None:
+            self.keep(notebook_content, notebook_filename)
         names = _names_called(original)
         if _CALL_NAME not in names:
             return
@@ -67,9 +76,12 @@ def use_openml_lite(*, keep: NotebookFunction | None = None, base_url: str | Non
         example = [cell for cell in cells if id(cell) in own]
         if not any(_OTHER_FETCHER.match(name) for name in names):
             added = [cell for cell in (_without_pyodide_http(c) for c in added) if cell is not None]
-        notebook_content["cells"] = [*added, _code_cell(_first_cell(base_url, requirement)), *example]
+        first = _code_cell(_first_cell(self.base_url, self.requirement))
+        notebook_content["cells"] = [*added, first, *example]
 
-    return notebook_modification_function
+    def __repr__(self) -> str:
+        return (f"use_openml_lite(keep={self.keep!r}, base_url={self.base_url!r}, "
+                f"requirement={self.requirement!r})")
 
 
 #: ``use_openml_lite()`` with its defaults, for a conf.py that needs no options.

@@ -29,28 +29,18 @@
 #   -> http://127.0.0.1:8000/lab/index.html?path=openml-lite-demo.ipynb
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
 start=$SECONDS
+# shared with examples/docs-site/build.sh: the pins (requirements.txt), comm, the checks
+source "$here/lite.sh"
 
 PYTHON=${PYTHON:-python3}
 # what the venv gets from PyPI (jupyter-server: the build needs it for the files/ contents)
-REQUIREMENTS=(
-    "jupyterlite-core==0.6.4"
-    "jupyterlite-pyodide-kernel==0.6.1"
-    "jupyter-server==2.16.0"
-)
-# the pure wheel of comm the kernel installs at start (piplite.install('comm')); not a
-# Pyodide package, so it goes into the site's pypi/ folder
-COMM_VERSION=0.2.3
-COMM_WHEEL=comm-$COMM_VERSION-py3-none-any.whl
-COMM_SHA256=c615d91d75f7f04f095b30d1c1711babd43bdc6419c1be9886a85f2f4e489417
-# lock packages the kernel installs when it starts (and their lock dependencies)
-KERNEL_PACKAGES="micropip packaging ssl sqlite3 ipython jedi"
+mapfile -t REQUIREMENTS < <(lite_pins)
 
 venv=$here/.venv
 out=$here/_output
-pyodide=$repo/web/pyodide
-cache=$repo/web/.cache/jupyterlite      # git-ignored (web/.cache/)
+pyodide=$LITE_PYODIDE
+cache=$LITE_CACHE
 base_url=""
 force=0
 while [ $# -gt 0 ]; do
@@ -66,41 +56,14 @@ while [ $# -gt 0 ]; do
 done
 
 die() { echo "web/jupyterlite/build.sh: ERROR: $*" >&2; exit 1; }
-have_sha256() { [ -f "$1" ] && echo "$2  $1" | sha256sum --check --status; }
 for tool in "$PYTHON" sha256sum; do
     command -v "$tool" >/dev/null || die "'$tool' is needed and not on PATH"
 done
 
 # 1. inputs made by build_wheels.sh ---------------------------------------------------------
-shopt -s nullglob
-wheels=("$repo"/web/wheels/openml_lite-*.whl)
-shopt -u nullglob
-[ "${#wheels[@]}" -eq 1 ] || die "expected one openml_lite wheel in web/wheels/, found ${#wheels[@]}: run bash build_wheels.sh first"
-wheel=${wheels[0]}
-[ -f "$pyodide/pyodide.js" ] && [ -f "$pyodide/pyodide-lock.json" ] \
-    || die "no Pyodide in web/pyodide/: run bash build_wheels.sh first"
-# every file the kernel loads at start must be there, or it hangs on a 404 with no message
-"$PYTHON" - "$pyodide" $KERNEL_PACKAGES <<'EOF' || die "web/pyodide/ lacks what the JupyterLite kernel needs: run bash build_wheels.sh (web/pyodide-packages.txt lists it)"
-import json, re, sys
-from pathlib import Path
-folder, names = Path(sys.argv[1]), sys.argv[2:]
-packages = json.loads((folder / "pyodide-lock.json").read_text())["packages"]
-canon = lambda n: re.sub(r"[-_.]+", "-", n).lower()
-todo, seen, missing = [canon(n) for n in names], set(), []
-while todo:
-    name = todo.pop()
-    if name in seen:
-        continue
-    seen.add(name)
-    entry = packages.get(name)
-    if entry is None or not (folder / entry["file_name"]).is_file():
-        missing.append(name)
-        continue
-    todo.extend(canon(d) for d in entry.get("depends", []))
-if missing:
-    print("  missing in web/pyodide/: " + ", ".join(sorted(missing)), file=sys.stderr)
-    sys.exit(1)
-EOF
+lite_wheel
+wheel=$LITE_WHEEL
+lite_check_pyodide "$PYTHON"
 
 # 2. the venv with jupyterlite (PyPI, pinned) ------------------------------------------------
 pins=$(printf '%s\n' "${REQUIREMENTS[@]}")
@@ -116,23 +79,15 @@ else
 fi
 
 # 3. comm (PyPI, pinned by sha256) ------------------------------------------------------------
-mkdir -p "$cache/wheels"
-if ! have_sha256 "$cache/wheels/$COMM_WHEEL" "$COMM_SHA256"; then
-    rm -f "$cache/wheels/$COMM_WHEEL"
-    echo "comm==$COMM_VERSION --hash=sha256:$COMM_SHA256" > "$cache/comm-requirements.txt"
-    "$venv/bin/python" -m pip download --quiet --disable-pip-version-check --no-deps \
-        --only-binary=:all: --require-hashes -r "$cache/comm-requirements.txt" -d "$cache/wheels" \
-        > "$cache/pip-download.log" 2>&1 \
-        || { cat "$cache/pip-download.log"; die "pip download comm==$COMM_VERSION failed"; }
-    have_sha256 "$cache/wheels/$COMM_WHEEL" "$COMM_SHA256" || die "$COMM_WHEEL: wrong sha256"
-fi
+lite_fetch_comm "$venv/bin/python"
 
 # 4. up to date? ----------------------------------------------------------------------------
 # a digest of every input: this script, the notebooks, the wheels, the Pyodide folder
 # (its lock in full, the other files by name and size) and the options
 stamp=$(
     {
-        sha256sum "$here/build.sh" "$wheel" "$cache/wheels/$COMM_WHEEL" "$pyodide/pyodide-lock.json"
+        sha256sum "$here/build.sh" "$here/lite.sh" "$LITE_REQUIREMENTS" "$wheel" "$LITE_COMM" \
+            "$pyodide/pyodide-lock.json"
         (cd "$here/files" && find . -type f -print0 | sort -z | xargs -0 -r sha256sum)
         (cd "$pyodide" && find . -type f -printf '%p %s\n' | sort)
         echo "base_url=$base_url"
@@ -149,7 +104,7 @@ echo "== assembling $lite"
 rm -rf "$lite"
 mkdir -p "$lite/pypi" "$lite/static"
 cp -R "$here/files" "$lite/files"
-cp "$wheel" "$cache/wheels/$COMM_WHEEL" "$lite/pypi/"
+cp "$wheel" "$LITE_COMM" "$lite/pypi/"
 # the build copies static/pyodide into the site (a real copy: the site is self-contained)
 ln -s "$pyodide" "$lite/static/pyodide"
 BASE_URL=$base_url "$venv/bin/python" - "$lite/jupyter-lite.json" <<'EOF'
@@ -180,37 +135,8 @@ rm -rf "$out.tmp"
 ) > "$cache/build.log" 2>&1 || { cat "$cache/build.log"; die "jupyter lite build failed"; }
 
 # 6. check what the kernel will read, then swap the new site in ---------------------------------
-"$venv/bin/python" - "$out.tmp" "$(basename "$wheel")" "$COMM_WHEEL" "$base_url" <<'EOF' || die "the built site is not as expected (see above; build log: $cache/build.log)"
-import json, sys
-from pathlib import Path
-out, wheel, comm, base_url = Path(sys.argv[1]), *sys.argv[2:]
-problems = []
-config = json.loads((out / "jupyter-lite.json").read_text())["jupyter-config-data"]
-kernel = config["litePluginSettings"]["@jupyterlite/pyodide-kernel-extension:kernel"]
-if kernel.get("pyodideUrl") != "./static/pyodide/pyodide.js":
-    problems.append(f"pyodideUrl is {kernel.get('pyodideUrl')!r}")
-if kernel.get("disablePyPIFallback") is not True:
-    problems.append("disablePyPIFallback is not true")
-if not any(url.split("?")[0] == "./pypi/all.json" for url in kernel.get("pipliteUrls", [])):
-    problems.append(f"pipliteUrls {kernel.get('pipliteUrls')} lacks ./pypi/all.json")
-if config.get("exposeAppInBrowser") is not True:
-    problems.append("exposeAppInBrowser is not true")
-env = kernel.get("loadPyodideOptions", {}).get("env", {})
-if env.get("OPENML_LITE_BASE_URL", "") != base_url:
-    problems.append(f"OPENML_LITE_BASE_URL in the kernel env is {env.get('OPENML_LITE_BASE_URL')!r}")
-for path in ["static/pyodide/pyodide.js", "static/pyodide/pyodide-lock.json",
-             "static/pyodide/pyodide.asm.wasm", f"pypi/{wheel}", f"pypi/{comm}",
-             "files/openml-lite-demo.ipynb", "lab/index.html"]:
-    if not (out / path).is_file():
-        problems.append(f"{path} is missing")
-index = json.loads((out / "pypi/all.json").read_text())
-for name in ("openml-lite", "comm"):
-    if name not in index:
-        problems.append(f"pypi/all.json has no {name}")
-for problem in problems:
-    print("  " + problem, file=sys.stderr)
-sys.exit(1 if problems else 0)
-EOF
+lite_check_site "$venv/bin/python" "$out.tmp" "$base_url" files/openml-lite-demo.ipynb \
+    || die "the built site is not as expected (see above; build log: $cache/build.log)"
 echo "$stamp" > "$out.tmp/.build-stamp"
 rm -rf "$out"
 mv "$out.tmp" "$out"
