@@ -155,3 +155,18 @@ def test_the_function_pickles_for_sphinxs_config_cache():
     kit(one, "x.ipynb")
     again(two, "x.ipynb")
     assert one == two and _text(one["cells"][0]).startswith(MARKER)
+
+
+def test_the_readmes_conf_lines_are_the_example_sites():
+    """README "Use it in your documentation" shows the lines examples/docs-site/conf.py
+    runs (and tests/browser/test_docs_site.py builds and clicks through)."""
+    import re
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[1]
+    section = (repo / "README.md").read_text().split("## Use it in your documentation\n", 1)[1]
+    lines = re.search(r"```python\n(.*?)```", section, re.DOTALL).group(1).strip().splitlines()
+    conf = [line.split("  #")[0].rstrip()  # the site's noqa comments aside
+            for line in (repo / "examples" / "docs-site" / "conf.py").read_text().splitlines()]
+    code = [line for line in lines if line.strip()]
+    assert len(code) == 2 and all(line in conf for line in code), code
