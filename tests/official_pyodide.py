@@ -45,7 +45,6 @@ venv. tests/test_official_pyodide.py checks steps 1-4 against a fake CDN.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import re
@@ -61,6 +60,9 @@ import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+# the lock helpers build_wheels.sh uses (standard library only, like this script)
+sys.path.insert(0, str(REPO / "web" / "tools"))
+from assemble_pyodide import BuildError, canonical, resolve, sha256_bytes, sha256_file  # noqa: E402
 CACHE = REPO / "web" / ".cache" / "official-pyodide"
 CDN = "https://cdn.jsdelivr.net/pyodide/v{version}/full/"
 TARBALL = "https://github.com/pyodide/pyodide/releases/download/{version}/pyodide-{version}.tar.bz2"
@@ -96,22 +98,6 @@ class NotFound(Exception):
 
 def say(message: str) -> None:
     print(message, flush=True)
-
-
-def canonical(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
-def sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -196,17 +182,10 @@ class TarballSource:
 
 def closure(names: list[str], packages: dict) -> list[str]:
     """The names and, transitively, their lock `depends` (all must be in the lock)."""
-    seen: list[str] = []
-    todo = [canonical(n) for n in names]
-    while todo:
-        name = todo.pop(0)
-        if name in seen:
-            continue
-        if name not in packages:
-            raise Failure(f"the lock has no entry {name!r} (a dependency of {names})")
-        seen.append(name)
-        todo.extend(canonical(d) for d in packages[name].get("depends", []))
-    return sorted(seen)
+    try:
+        return resolve({canonical(n): {} for n in names}, packages)
+    except BuildError as error:
+        raise Failure(f"{error} (a dependency of {names})") from None
 
 
 def fetch_packages(source, lock: dict, store: Path) -> tuple[dict[str, Path], list[str]]:
