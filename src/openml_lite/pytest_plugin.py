@@ -30,7 +30,6 @@ scikit-learn's recordings.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -289,19 +288,9 @@ def _record_from_description(path: Path, root: Path) -> dict | None:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    from openml_lite.mirror.build import write_bytes_atomic  # imported when used: see the top
+
+    write_bytes_atomic(path, data)
 
 
 def _merge(source: Path, dest: Path, skip=()) -> None:

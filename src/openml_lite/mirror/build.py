@@ -301,7 +301,8 @@ def _atomic_path(path: Path):
             os.unlink(tmp)
 
 
-def _write_bytes(path: Path, data: bytes) -> None:
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that a running server never serves half a file."""
     with _atomic_path(path) as tmp, open(tmp, "wb") as fh:
         fh.write(data)
 
@@ -337,7 +338,7 @@ def build_mirror(dest, fixtures_dir=None) -> list[dict]:
         route = relpath_for_url(url)
         if route is None:
             raise ValueError(f"the mirror has no place for {url}")
-        _write_bytes(dest / route[1], body)
+        write_bytes_atomic(dest / route[1], body)
     records = [d["record"] for d in datasets]
-    _write_bytes(dest / "mirror.json", (json.dumps(records, indent=2) + "\n").encode())
+    write_bytes_atomic(dest / "mirror.json", (json.dumps(records, indent=2) + "\n").encode())
     return records
