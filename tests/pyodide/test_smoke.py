@@ -57,26 +57,6 @@ def test_openml_lite_wheel_installs_and_imports(selenium_openml_lite, openml_lit
     assert callable(openml_lite.fetch_openml)
 
 
-@pytest.mark.driver_timeout(120)
-@run_in_pyodide
-def test_openml_lite_imports_from_bytecode_made_for_this_python(selenium_openml_lite):
-    """build_wheels.sh adds unchecked-hash pycs (no recompiling on a fresh page): each must
-    be this Python's, and made from exactly the .py beside it (Python will not check)."""
-    import importlib.util
-    from pathlib import Path
-
-    import openml_lite.api
-
-    sources = sorted(Path(openml_lite.__file__).parent.rglob("*.py"))
-    assert len(sources) > 20
-    for source in sources:
-        pyc = Path(importlib.util.cache_from_source(str(source))).read_bytes()
-        assert pyc[:4] == importlib.util.MAGIC_NUMBER, source
-        assert int.from_bytes(pyc[4:8], "little") == 0b01, source  # hash-based, unchecked
-        assert pyc[8:16] == importlib.util.source_hash(source.read_bytes()), f"stale pyc for {source}"
-    assert Path(openml_lite.api.__cached__).is_file()
-
-
 @run_in_pyodide
 def test_sync_apis_can_run(selenium):
     # JSPI: what a synchronous fetch_openml() builds on in Pyodide.

@@ -11,7 +11,7 @@
 // pycs (PEP 552) that need no file timestamps, which wheels do not keep. Another Python
 // ignores them (another cache tag) and compiles the .py as before. Python never checks
 // an unchecked-hash pyc against its .py, so they are made from the wheel's own .py bytes
-// in one step, and tests/pyodide/test_smoke.py and tests/pyodide_core check each pyc's
+// in one step, and tests/pyodide_core checks each pyc's
 // source hash inside Pyodide (tests/test_build_wheels.py: one per module and tag, listed
 // in RECORD). A tag already in the wheel is refused (rebuild the wheel from the sources).
 // Each Pyodide boots in a node process of its own, one after the other (2-3 s for 0.27.7,
