@@ -41,19 +41,7 @@ venv=$here/.venv
 out=$here/_output
 pyodide=$LITE_PYODIDE
 cache=$LITE_CACHE
-base_url=""
-force=0
-while [ $# -gt 0 ]; do
-    case $1 in
-        --openml-base-url) base_url=${2:?--openml-base-url needs a URL}; shift 2 ;;
-        --openml-base-url=*) base_url=${1#*=}; shift ;;
-        --output) out=$(mkdir -p "${2:?--output needs a folder}" && cd "$2" && pwd); shift 2 ;;
-        --output=*) out=$(mkdir -p "${1#*=}" && cd "${1#*=}" && pwd); shift ;;
-        --force) force=1; shift ;;
-        -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-        *) echo "build.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
-    esac
-done
+lite_options "$@"  # base_url, out (when given), force
 
 die() { echo "web/jupyterlite/build.sh: ERROR: $*" >&2; exit 1; }
 for tool in "$PYTHON" sha256sum; do

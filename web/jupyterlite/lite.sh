@@ -3,6 +3,9 @@
 # whose JupyterLite part jupyterlite-sphinx builds). Sourced, not run; the caller defines
 # die() and has `set -euo pipefail`.
 #
+#   lite_options ARGS...          the builders' options: --openml-base-url URL, --output DIR,
+#                                 --force, -h/--help (the caller's header); sets base_url,
+#                                 force, and out when --output is given
 #   lite_pins                     the pinned jupyterlite requirements (requirements.txt here)
 #   lite_wheel                    LITE_WHEEL=the one openml_lite wheel in web/wheels/
 #   lite_check_pyodide PYTHON     web/pyodide/ holds what the kernel loads when it starts
@@ -24,6 +27,21 @@ COMM_WHEEL=comm-$COMM_VERSION-py3-none-any.whl
 COMM_SHA256=c615d91d75f7f04f095b30d1c1711babd43bdc6419c1be9886a85f2f4e489417
 # lock packages the kernel installs when it starts (and their lock dependencies)
 KERNEL_PACKAGES="micropip packaging ssl sqlite3 ipython jedi"
+
+lite_options() {
+    base_url="" force=0
+    while [ $# -gt 0 ]; do
+        case $1 in
+            --openml-base-url) base_url=${2:?--openml-base-url needs a URL}; shift 2 ;;
+            --openml-base-url=*) base_url=${1#*=}; shift ;;
+            --output) out=$(mkdir -p "${2:?--output needs a folder}" && cd "$2" && pwd); shift 2 ;;
+            --output=*) out=$(mkdir -p "${1#*=}" && cd "${1#*=}" && pwd); shift ;;
+            --force) force=1; shift ;;
+            -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+            *) echo "build.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
+        esac
+    done
+}
 
 lite_pins() { sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^$/d' "$LITE_REQUIREMENTS"; }
 
