@@ -327,7 +327,7 @@ def _decode(engine, body: bytes, description: Description, features: list[Featur
 
     integrity.check_parquet_bytes(body, description, url)
     try:
-        table = engines.read(engine, body, columns)
+        table = engine.read(body, columns)
     except ColumnTypeError:  # readable, with a type we cannot use: not damage
         raise
     except OpenMLError as error:

@@ -24,12 +24,11 @@ _VERSION = f"pyodide {pyodide.__version__}"
 # benchmarks/pyodide_vs_sklearn.py measured (Pyodide 0.27.7, warm cache: Titanic 0.018 s
 # vs 0.040, adult 0.033 vs 0.071, mnist 70,000 rows 1.11 vs 1.54). Then a Python engine
 # already imported, then one loaded on demand (where the runtime may load packages).
-_PYTHON_ENGINES = ("pyarrow", "fastparquet", "polars")
-
-
 def engine_order() -> list[str]:
-    imported = [name for name in _PYTHON_ENGINES if name in sys.modules]
-    return list(dict.fromkeys(["js", *imported, *_PYTHON_ENGINES]))
+    from ..engines import PYTHON_ENGINES  # (engines imports this package)
+
+    imported = [name for name in PYTHON_ENGINES if name in sys.modules]
+    return list(dict.fromkeys(["js", *imported, *PYTHON_ENGINES]))
 
 
 def is_js_null(value) -> bool:

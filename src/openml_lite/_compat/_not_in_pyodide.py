@@ -13,8 +13,8 @@ from ._runtime import Runtime
 # CPython's "auto" order, fastest first. benchmarks/engines.py on CPython 3.11
 # (2 cores; read + conversion to sklearn's frame, min of 3): adult size pyarrow 0.016 s,
 # fastparquet 0.023 s, polars 0.092 s (its nominal columns must be rebuilt from
-# strings); mnist size polars 0.82 s, pyarrow 0.86 s, fastparquet 2.9 s. "js" works
-# only in Pyodide; it is listed so that engine="js" gets a clear "not here".
+# strings); mnist size polars 0.82 s, pyarrow 0.86 s, fastparquet 2.9 s. "js" last: it
+# works only in Pyodide (its probe says no here).
 _ENGINE_ORDER = ["pyarrow", "fastparquet", "polars", "js"]
 
 

@@ -20,7 +20,7 @@ from ..errors import EngineUnavailableError
 # (polars is left out: its wasm build cannot read parquet).
 PYODIDE_LOADABLE = ("pyarrow", "fastparquet")
 PYTHON_ENGINES = ("pyarrow", "fastparquet", "polars")
-ENGINE_NAMES = ("auto", "pyarrow", "fastparquet", "polars", "js")
+ENGINE_NAMES = ("auto", *PYTHON_ENGINES, "js")
 
 
 def load_engine(name: str) -> ModuleType:
@@ -55,10 +55,6 @@ async def choose_engine(name: str, runtime: Runtime) -> ModuleType:
         if await _load_package(candidate, runtime):
             return load_engine(candidate)
     raise _unavailable(name, can_load=True)
-
-
-def read(engine: ModuleType, data: bytes, columns: list[str] | None = None):
-    return engine.read(data, columns)
 
 
 async def _load_package(name: str, runtime: Runtime) -> bool:
