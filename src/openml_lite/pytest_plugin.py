@@ -85,19 +85,10 @@ def _server_class():
             if extra is None:
                 return super()._serve(path, head)
             data, content_type = extra
-            headers = {"Accept-Ranges": "bytes", "Cache-Control": "no-store"}
-            fault = getattr(self, "_fault", None)
-            ranged = None if fault is not None and fault.kind == "no_ranges" \
-                else mirror_server._parse_range(self.headers.get("Range"), len(data))
-            if ranged == "unsatisfiable":
-                headers["Content-Range"] = f"bytes */{len(data)}"
-                return self._send_simple(416, b"Range Not Satisfiable\n", "text/plain", head, headers)
-            if ranged is None:
-                return self._send_simple(200, data, content_type, head, headers)
-            start, end = ranged
-            if fault is None or fault.kind != "no_content_range":
-                headers["Content-Range"] = f"bytes {start}-{end}/{len(data)}"
-            self._send_simple(206, data[start:end + 1], content_type, head, headers)
+            # as the mirror sends parquet (identity bytes, Range); no-store: add_file may
+            # replace them
+            self._send_ranged(data, None, len(data), "parquet", head, content_type=content_type,
+                              extra_headers={"Cache-Control": "no-store"})
 
     class Server(mirror_server.MirrorServer):
         def __init__(self, *args, **kwargs):
@@ -275,7 +266,9 @@ def _record_from_description(path: Path, root: Path) -> dict | None:
     except (ValueError, KeyError, TypeError):
         return None  # a recorded error body
     data_id = int(path.stem)
-    pq = root / "datasets" / f"{data_id // 10000:04d}" / f"{data_id:04d}" / f"dataset_{data_id}.pq"
+    from openml_lite.mirror import parquet_path_for
+
+    pq = root / parquet_path_for(data_id)
     return {
         "data_id": data_id,
         "name": desc.get("name"),

@@ -397,10 +397,12 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve_file(self, full: Path, kind, head):
         self._send_ranged(None, full, full.stat().st_size, kind, head)
 
-    def _send_ranged(self, data: bytes | None, path: Path | None, size, kind, head):
-        """Send ``data`` (or the file at ``path``), honouring Range and gzip."""
-        ctype = _CONTENT_TYPES[kind]
-        headers = {"Accept-Ranges": "bytes"}
+    def _send_ranged(self, data: bytes | None, path: Path | None, size, kind, head,
+                     content_type: str | None = None, extra_headers: dict | None = None):
+        """Send ``data`` (or the file at ``path``), honouring Range and gzip (``kind``
+        says which: parquet never gzipped); ``content_type`` overrides the kind's."""
+        ctype = content_type or _CONTENT_TYPES[kind]
+        headers = {"Accept-Ranges": "bytes", **(extra_headers or {})}
         if kind != "parquet":
             headers["Vary"] = "Accept-Encoding"
         fault = getattr(self, "_fault", None)
