@@ -17,7 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from openml_lite import convert, engines
+from openml_lite import convert, engines, outputs
 from openml_lite.openml import Description, Feature
 from openml_lite.selection import Selection
 
@@ -64,7 +64,7 @@ def time_engine(engine, data, features, repeat):
     for _ in range(repeat):
         start = time.perf_counter()
         table = engine.read(data)
-        convert.make_bunch(table, description, features, selection, as_frame=True)
+        outputs.build(convert.convert(table, description, features, selection), "pandas")
         best = min(best, time.perf_counter() - start)
     return best
 

@@ -16,7 +16,6 @@ SAME_AS_SKLEARN = [
     dict(name=3),
     dict(name="iris", version=0),
     dict(name="iris", version="latest"),
-    dict(data_id=61, as_frame="yes"),
     dict(data_id=61, target_column=3),
     dict(data_id=61, n_retries=0),
     dict(data_id=61, delay=0),
@@ -43,6 +42,20 @@ def _sets_sorted(message: str) -> str:
     """sklearn prints its allowed values as a Python set, whose order differs between
     processes (and between a fresh import and a cached .pyc): compare sets as sets."""
     return re.sub(r"\{([^{}]*)\}", lambda m: "{" + ", ".join(sorted(m.group(1).split(", "))) + "}", message)
+
+
+@pytest.mark.parametrize("as_frame", ["yes", "Polars", 1.0])
+def test_as_frame_error_is_sklearns_with_our_values(as_frame, sklearn_at_mirror, mirror_url, mirror_log):
+    """as_frame takes "pandas" and "polars" besides sklearn's values: sklearn's error
+    type and wording, with the set of strings we accept."""
+    with pytest.raises(Exception) as theirs:
+        sklearn_at_mirror(cache=False, data_id=61, as_frame=as_frame)
+    with pytest.raises(openml_lite.InvalidParameterError) as ours:
+        openml_lite.fetch_openml(base_url=mirror_url, cache=False, data_id=61, as_frame=as_frame)
+    assert isinstance(ours.value, type(theirs.value).__mro__[1])  # sklearn's is a ValueError+TypeError
+    assert _sets_sorted(str(ours.value)) == _sets_sorted(
+        str(theirs.value).replace("{'auto'}", "{'auto', 'pandas', 'polars'}"))
+    assert mirror_log.paths() == []
 
 
 @pytest.mark.parametrize("kwargs,message", [

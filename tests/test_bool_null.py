@@ -27,7 +27,14 @@ arff = pytest.importorskip("sklearn.externals._arff")
 
 import openml_lite  # noqa: E402
 from compare import assert_same  # noqa: E402
-from openml_lite.convert import DEFAULT_BOOL_LEVELS, to_sklearn_column  # noqa: E402
+from openml_lite.convert import DEFAULT_BOOL_LEVELS  # noqa: E402
+from openml_lite.convert import to_sklearn_column as _converted_column  # noqa: E402
+from openml_lite.outputs.to_pandas import pandas_column  # noqa: E402
+
+
+def to_sklearn_column(column, feature, description):
+    """The column as the pandas Bunch holds it."""
+    return pandas_column(_converted_column(column, feature, description))
 from openml_lite.mirror import MirrorServer, build_mirror, parquet_path_for  # noqa: E402
 from openml_lite.mirror.build import default_fixtures_dir  # noqa: E402
 from openml_lite.openml import Description, Feature  # noqa: E402

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import openml_lite
-from openml_lite.frames import Cast, build_frame
+from openml_lite.outputs.frames import Cast, build_frame
 from support import SYNTHETIC_MNIST_ID
 
 
@@ -34,7 +34,7 @@ def test_data_and_frame_do_not_share_memory(mirror_url):
 
 
 def test_casts_happen_while_writing_and_runs_keep_their_order(monkeypatch):
-    from openml_lite import frames
+    from openml_lite.outputs import frames
 
     monkeypatch.setattr(frames, "_NARROW", 0)  # the wide path, on a small example
     columns = {
@@ -56,7 +56,7 @@ def test_casts_happen_while_writing_and_runs_keep_their_order(monkeypatch):
 @pytest.mark.parametrize("narrow", [True, False], ids=["narrow", "wide"])
 def test_numbers_are_fresh_writable_arrays_whatever_came_in(narrow, monkeypatch):
     """An engine may hand out read-only buffers (Arrow memory): the frame owns copies."""
-    from openml_lite import frames
+    from openml_lite.outputs import frames
 
     if not narrow:
         monkeypatch.setattr(frames, "_NARROW", 0)

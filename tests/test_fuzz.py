@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import openml_lite
 from compare import assert_same
-from openml_lite import DataIntegrityError, convert, engines
+from openml_lite import DataIntegrityError, convert, engines, outputs
 from openml_lite._fetch import _decode
 from openml_lite.mirror import parquet_path_for
 
@@ -59,8 +59,8 @@ def outcome(titanic, engine_name, body):
     try:
         table = _decode(engine, body, titanic["description"], titanic["features"],
                         titanic["qualities"], "http://mirror/dataset_40945.pq")
-        return convert.make_bunch(table, titanic["description"], titanic["features"],
-                                  titanic["selection"], as_frame=True)
+        return outputs.build(convert.convert(table, titanic["description"], titanic["features"],
+                                             titanic["selection"]), "pandas")
     except DataIntegrityError as error:
         return error
 

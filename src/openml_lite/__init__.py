@@ -12,7 +12,7 @@ __version__ = "0.1.0"
 # (asyncio, ssl, ...).
 _EXPORTS = {
     "fetch_openml": "api", "fetch_openml_async": "api", "InvalidParameterError": "api",
-    "available_engines": "engines",
+    "available_engines": "engines", "Bunch": "bunch",
     "patch_sklearn": "patch", "unpatch_sklearn": "patch",
     "LoadReport": "report", "last_load_report": "report",
     **dict.fromkeys([
@@ -23,7 +23,7 @@ _EXPORTS = {
 }
 
 __all__ = [
-    "fetch_openml", "fetch_openml_async", "available_engines", "InvalidParameterError",
+    "fetch_openml", "fetch_openml_async", "available_engines", "InvalidParameterError", "Bunch",
     "patch_sklearn", "unpatch_sklearn", "last_load_report", "LoadReport",
     "OpenMLError", "DatasetNotFoundError", "TargetColumnError", "ColumnNotFoundError",
     "DownloadError", "DataIntegrityError", "EngineUnavailableError", "MissingDependencyError",

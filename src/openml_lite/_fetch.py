@@ -12,7 +12,7 @@ import logging
 import warnings
 from dataclasses import dataclass
 
-from . import engines, progress
+from . import engines, outputs, progress
 from ._compat import Runtime
 from .bunch import make_bunch
 from .errors import (
@@ -39,7 +39,7 @@ class Request:
     data_id: int | None
     target_column: str | list | None
     return_X_y: bool
-    as_frame: bool | str
+    as_frame: bool | str  # True, False, "auto", "pandas" or "polars"
     parser: str
     read_csv_kwargs: dict | None
     engine: str
@@ -49,7 +49,9 @@ class Request:
 
 
 async def load(request: Request, runtime: Runtime, fetcher: Fetcher, base_url: str | None):
-    await _ensure_numpy_and_pandas(request, runtime)
+    # what the output kind asked for surely needs (numpy arrays may need pandas too:
+    # known once the features are)
+    await _ensure_modules(request, runtime, "numpy", *_OUTPUT_MODULES.get(request.as_frame, ()))
     client = OpenMLClient(fetcher, base_url)
     report = LoadReport()
     report.start()
@@ -65,7 +67,8 @@ async def load(request: Request, runtime: Runtime, fetcher: Fetcher, base_url: s
     try:
         description = await client.description(data_id)
         _warn_about_status(description)
-        as_frame = _check_sparse(description, request)
+        output = _output_kind(description, request)
+        as_frame = output != "numpy"
         why_arff = _why_not_parquet(description, request)
         early = None
         if why_arff is None:
@@ -85,6 +88,11 @@ async def load(request: Request, runtime: Runtime, fetcher: Fetcher, base_url: s
             qualities = await client.qualities(description, qualities_answer)
         selection = select_columns(description, features, request.target_column, as_frame=as_frame,
                                    columns=request.columns)
+        if output == "numpy":
+            from .convert import needs_pandas_for_arrays  # numpy: there by now
+
+            if needs_pandas_for_arrays(features, selection, request.dtypes):
+                await _ensure_modules(request, runtime, "pandas")
         report.dataset, report.data_id = description.label, description.id
         report.mark("metadata")
 
@@ -92,7 +100,7 @@ async def load(request: Request, runtime: Runtime, fetcher: Fetcher, base_url: s
         if early is not None:
             try:
                 parts = await _from_parquet(fetcher, description, features, qualities, selection,
-                                            as_frame, request, report, early)
+                                            output, request, report, early)
             except _ParquetUnavailable as reason:
                 why_arff = str(reason)
         if parts is None:
@@ -100,7 +108,7 @@ async def load(request: Request, runtime: Runtime, fetcher: Fetcher, base_url: s
                 f"dataset {description.label}: {why_arff}; reading the ARFF file instead "
                 "(the slow path; same result as sklearn).", ArffFallbackWarning, stacklevel=4,
             )
-            parts = await _from_arff(fetcher, runtime, description, features, selection, as_frame,
+            parts = await _from_arff(fetcher, runtime, description, features, selection, output,
                                      request, qualities, report)
     except BaseException:
         for request_running in pending:
@@ -125,13 +133,18 @@ async def load(request: Request, runtime: Runtime, fetcher: Fetcher, base_url: s
     )
 
 
-def _check_sparse(description: Description, request: Request) -> bool:
-    """as_frame, resolved; sklearn's errors for what sparse data cannot give."""
+# Modules an as_frame value needs whatever the dataset ("auto": pandas, unless sparse)
+_OUTPUT_MODULES = {True: ("pandas",), "auto": ("pandas",), "pandas": ("pandas",), "polars": ("polars",)}
+
+
+def _output_kind(description: Description, request: Request) -> str:
+    """The output kind ("pandas", "numpy", "polars"); sklearn's errors for what sparse
+    data cannot give."""
     sparse = description.is_sparse
-    as_frame = (not sparse) if request.as_frame == "auto" else bool(request.as_frame)
-    if sparse and as_frame:
+    output = outputs.output_kind(request.as_frame, sparse=sparse)
+    if sparse and output != "numpy":
         raise ValueError(
-            "Sparse ARFF datasets cannot be loaded with as_frame=True. "
+            f"Sparse ARFF datasets cannot be loaded with as_frame={request.as_frame!r}. "
             "Use as_frame=False or as_frame='auto' instead."
         )
     if sparse and request.parser == "pandas":
@@ -139,7 +152,7 @@ def _check_sparse(description: Description, request: Request) -> bool:
             f"Sparse ARFF datasets cannot be loaded with parser={request.parser!r}. "
             "Use parser='liac-arff' or parser='auto' instead."
         )
-    return as_frame
+    return output
 
 
 @dataclass
@@ -148,10 +161,11 @@ class _EarlyParquet:
     body: Pending | None  # of the whole file's _data_file(), unless columns= was given
 
 
-async def _ensure_numpy_and_pandas(request: Request, runtime: Runtime) -> None:
-    """numpy and pandas build every result; ``import openml_lite`` needs neither (a
-    fresh page imports it faster, and the numpy-free layer runs where they cannot)."""
-    for module in ("numpy", "pandas"):
+async def _ensure_modules(request: Request, runtime: Runtime, *modules: str) -> None:
+    """numpy builds every result, pandas or polars the frames; ``import openml_lite``
+    needs none of them (a fresh page imports it faster, and the numpy-free layer runs
+    where they cannot)."""
+    for module in modules:
         try:
             await runtime.ensure_importable(module)
         except ModuleNotFoundError as error:
@@ -212,9 +226,9 @@ def _book(report: LoadReport, url: str, size: int, *, cached: bool, source: str 
 
 
 async def _from_parquet(fetcher: Fetcher, description: Description, features: list[Feature],
-                        qualities: dict, selection: Selection, as_frame: bool, request: Request,
+                        qualities: dict, selection: Selection, output: str, request: Request,
                         report: LoadReport, early: _EarlyParquet):
-    from . import convert  # numpy and pandas: imported by the first load, not by the package
+    from . import convert  # numpy (and the output's library): imported by a load
 
     url = description.parquet_url
     try:
@@ -243,8 +257,8 @@ async def _from_parquet(fetcher: Fetcher, description: Description, features: li
         try:
             table = _decode(engine, body, description, checked, qualities, url, needed)
             report.mark("decode")
-            parts = convert.make_bunch(table, description, features, selection, as_frame=as_frame,
-                                       dtypes=request.dtypes)
+            parts = outputs.build(convert.convert(table, description, features, selection,
+                                                  dtypes=request.dtypes), output)
             report.mark("convert")
             return parts
         except ColumnTypeError as problem:
@@ -346,13 +360,16 @@ def _decode(engine, body: bytes, description: Description, features: list[Featur
 
 
 async def _from_arff(fetcher: Fetcher, runtime: Runtime, description: Description,
-                     features: list[Feature], selection: Selection, as_frame: bool,
+                     features: list[Feature], selection: Selection, output: str,
                      request: Request, qualities: dict, report: LoadReport):
     from . import arff  # the slow path, imported when taken
 
     url = description.get("url")
     if runtime.load_package is not None:  # its ARFF parser; a fresh kernel has not loaded it
         await runtime.ensure_importable("sklearn", "scikit-learn")
+    # sklearn's pandas parser (dense data) and every frame it makes need pandas
+    if output != "numpy" or not (description.is_sparse or request.parser == "liac-arff"):
+        await _ensure_modules(request, runtime, "pandas")
     response = await _data_file(fetcher, url, description, request, report, "arff")
     if not response.ok:
         raise DownloadError(
@@ -368,9 +385,14 @@ async def _from_arff(fetcher: Fetcher, runtime: Runtime, description: Descriptio
     if not description.is_sparse:
         shape = (int(float(qualities.get("NumberOfInstances", -1))), len(features))
     parts = arff.parse_arff(
-        response.body, description, features, selection, as_frame=as_frame,
+        response.body, description, features, selection, as_frame=output != "numpy",
         parser=request.parser, shape=shape, read_csv_kwargs=request.read_csv_kwargs,
     )
+    if output == "polars":
+        from .outputs.to_pandas import converted_from_frame
+
+        parts = outputs.build(converted_from_frame(parts["frame"], selection.feature_names,
+                                                   selection.target_names), "polars")
     report.engine = "arff"
     report.mark("decode")
     return parts

@@ -36,6 +36,12 @@ def fetch_openml(
 
     Same parameters, same Bunch (see README "Parity"), plus:
 
+    as_frame : bool or {"auto", "pandas", "polars"}
+        sklearn's values (True = "pandas"), and "polars": polars DataFrames and Series
+        with the pandas result's values, nulls for missing values and ``pl.Enum`` for
+        nominal columns (README "Results"). ``as_frame=False`` gives numpy arrays and
+        imports pandas only for OpenML "integer" columns (whose arrays hold pandas' NA).
+
     engine : {"auto", "pyarrow", "fastparquet", "polars", "js"}
         The parquet reader; "auto" takes the fastest one that works here ("js", the
         bundled JavaScript decoder, exists only in Pyodide).
@@ -108,8 +114,8 @@ def _request(*, name, version, data_id, data_home, target_column, cache, return_
            "an int in the range [1, inf) or None", data_id)
     _check(target_column is None or isinstance(target_column, (str, list)), "target_column",
            "an instance of 'str', an instance of 'list' or None", target_column)
-    _check(as_frame in (True, False, "auto"), "as_frame",
-           "an instance of 'bool' or a str among {'auto'}", as_frame)
+    _check(_is_bool(as_frame) or (isinstance(as_frame, str) and as_frame in _AS_FRAME_NAMES),
+           "as_frame", f"an instance of 'bool' or a str among {set(_AS_FRAME_NAMES)}", as_frame)
     _check(_int_at_least(n_retries, 1), "n_retries", "an int in the range [1, inf)", n_retries)
     _check(isinstance(delay, numbers.Real) and not isinstance(delay, bool) and delay > 0,
            "delay", "a float in the range (0.0, inf)", delay)
@@ -135,9 +141,18 @@ def _request(*, name, version, data_id, data_home, target_column, cache, return_
             "specify a numeric data_id or a version, not both."
         )
     return Request(name=name, version=version, data_id=data_id, target_column=target_column,
-                   return_X_y=return_X_y, as_frame=as_frame, parser=parser,
+                   return_X_y=return_X_y, as_frame=bool(as_frame) if _is_bool(as_frame) else as_frame,
+                   parser=parser,
                    read_csv_kwargs=read_csv_kwargs, engine=engine, progress=progress, dtypes=dtypes,
                    columns=None if columns is None else tuple(columns))
+
+
+_AS_FRAME_NAMES = ("auto", "pandas", "polars")
+
+
+def _is_bool(value) -> bool:
+    """bool or numpy's bool_ (sklearn's "boolean"), without importing numpy."""
+    return isinstance(value, bool) or type(value).__name__ == "bool_"
 
 
 def _int_at_least(value, low: int) -> bool:

@@ -1,18 +1,31 @@
-"""sklearn's Bunch when scikit-learn is installed, else a look-alike (attribute access
-on a dict), so loading data never requires scikit-learn."""
+"""The Bunch a load returns: sklearn's own when the user has imported scikit-learn,
+else openml-lite's :class:`Bunch`, which behaves the same. Loading data never imports
+scikit-learn: in a fresh Pyodide that import alone costs seconds."""
 
 from __future__ import annotations
 
+import sys
+
 
 def make_bunch(**fields):
-    try:
-        from sklearn.utils import Bunch
-    except ImportError:
-        Bunch = _Bunch
+    if "sklearn" in sys.modules:  # imported already: sklearn's class costs nothing more
+        from sklearn.utils import Bunch as SklearnBunch
+
+        return SklearnBunch(**fields)
     return Bunch(**fields)
 
 
-class _Bunch(dict):
+class Bunch(dict):
+    """A dict whose keys are attributes too, as ``sklearn.utils.Bunch``: ``b.data`` is
+    ``b["data"]``, assigning ``b.x`` sets ``b["x"]``, ``dir(b)`` lists the keys. It
+    pickles as itself (unpickling needs openml-lite, not scikit-learn). It is not a
+    subclass of sklearn's class, which cannot be imported without importing sklearn:
+    ``isinstance(b, dict)`` holds, ``isinstance(b, sklearn.utils.Bunch)`` does not;
+    import sklearn before loading to get sklearn's own Bunch."""
+
+    def __init__(self, **kwargs):
+        super().__init__(kwargs)
+
     def __getattr__(self, key):
         try:
             return self[key]
@@ -23,4 +36,8 @@ class _Bunch(dict):
         self[key] = value
 
     def __dir__(self):
-        return list(self.keys())
+        return self.keys()
+
+    def __setstate__(self, state):
+        # as sklearn's: pickles of old Bunches carry a __dict__ that must not shadow keys
+        pass

@@ -1,22 +1,26 @@
-"""Columns -> the Bunch ``sklearn.datasets.fetch_openml(parser="pandas")`` returns
-(or, with ``dtypes="openml"``, the file's own compact types: ``to_openml_column``).
+"""Columns -> the columns of ``sklearn.datasets.fetch_openml(parser="pandas")``'s Bunch
+(or, with ``dtypes="openml"``, the file's own compact types: ``to_openml_column``),
+in a form no output library owns yet: numpy arrays and the small types below. The
+output builders (``outputs/``: pandas, numpy, polars) turn them into frames or arrays,
+so every output kind gets the same values by construction, and only pandas output
+imports pandas.
 
 sklearn reads ARFF text with ``pandas.read_csv``; OpenML's parquet holds the same
 values with other types. The rules below (checked against sklearn 1.9.1 + pandas 2.3.3
 by tests/test_parity.py) turn one into the other:
 
-- nominal: unordered Categorical of the values that occur, sorted as the ARFF text
+- nominal: unordered categories of the values that occur, sorted as the ARFF text
   sorts them (single-quoted tokens keep their quote while sorting, as in sklearn);
 - numeric: int64 for integer columns and for double columns of whole numbers beyond
   0..255 with nothing missing (OpenML stores whole 0..255 columns as uint8, others as
   double; sklearn's read_csv sees ARFF text like "77516" and infers int64), else
   float64 (NaN);
   OpenML "integer" features: pandas' nullable Int64, as sklearn asks read_csv for;
-- string and date: object, NaN for missing;
+- string and date: strings, missing where the file has null;
 - a BOOLEAN column (OpenML's form of a {true, false} nominal): the nominal rule, with
   the levels spelled as the features list declares them (``bool_levels``);
 - a null-type column (missing in every row): what read_csv makes of a column of "?":
-  float64 NaN (strings too; Int64 <NA> for "integer"), or for a nominal a Categorical
+  float64 NaN (strings too; Int64 <NA> for "integer"), or for a nominal a categorical
   without categories.
 A column whose type does not fit its declared type is a ColumnTypeError.
 """
@@ -24,12 +28,11 @@ A column whose type does not fit its declared type is a ColumnTypeError.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from .errors import ColumnTypeError, DataIntegrityError
-from .frames import Cast, build_frame
 from .openml import Description, Feature
 from .selection import NUMERIC_TYPES, Selection
 from .table import Column, DictColumn, NullColumn, Table, is_bool_column, n_rows
@@ -38,9 +41,58 @@ from .table import Column, DictColumn, NullColumn, Table, is_bool_column, n_rows
 _ARFF_NEEDS_QUOTES = re.compile(r"[\"'\\\s%,\x00-\x19]")
 
 
-def make_bunch(table: Table, description: Description, features: list[Feature],
-               selection: Selection, *, as_frame: bool, dtypes: str = "sklearn") -> dict:
-    """data, target, frame, categories, feature_names, target_names (sklearn's first six keys)."""
+# -- the converted columns (what the output builders take) ------------------------------
+# besides these: numeric numpy arrays (int64/float64, or the file's own types with
+# dtypes="openml"), and object arrays of str with None where missing (strings).
+
+@dataclass(frozen=True)
+class Cast:
+    """A numeric column that must become ``dtype``: cast when it is written, not before."""
+
+    values: np.ndarray
+    dtype: np.dtype
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+
+@dataclass(frozen=True)
+class Nominal:
+    """A categorical column: ``codes`` (-1 = missing) into ``categories`` (str)."""
+
+    codes: np.ndarray
+    categories: list
+    ordered: bool = False
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+
+@dataclass(frozen=True)
+class Integers:
+    """An OpenML "integer" feature, which sklearn reads as pandas' nullable Int64."""
+
+    values: np.ndarray  # int64, 0 where missing
+    missing: np.ndarray  # bool
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+
+@dataclass(frozen=True)
+class Converted:
+    """The Bunch's columns, before any output library: ``columns[name]`` for the kept
+    features in file order; ``feature_names`` and ``target_names`` as sklearn's."""
+
+    columns: dict
+    kept: list[str]
+    feature_names: list[str]
+    target_names: list[str]
+    rows: int
+
+
+def convert(table: Table, description: Description, features: list[Feature],
+            selection: Selection, *, dtypes: str = "sklearn") -> Converted:
     wanted = set(selection.feature_names) | set(selection.target_names)
     kept = [f for f in features if f.name in wanted]  # file order, as sklearn keeps it
     missing = [f.name for f in kept if f.name not in table]
@@ -49,28 +101,18 @@ def make_bunch(table: Table, description: Description, features: list[Feature],
             f"the parquet file of dataset {description.label} lacks the columns {missing} "
             "that its features list declares", dataset=description.label,
         )
-    rows = n_rows(table)
     to_column = to_openml_column if dtypes == "openml" else to_sklearn_column
     columns = {f.name: to_column(table[f.name], f, description) for f in kept}
-    names, targets = selection.feature_names, selection.target_names
-    if as_frame:
-        frame = build_frame(columns, [f.name for f in kept], rows)
-        # data is its own copy, as in sklearn (frame[feature_names]): writing to one
-        # never changes the other
-        data = build_frame(columns, names, rows, copy_others=True)
-        target = frame[targets] if len(targets) >= 2 else frame[targets[0]] if targets else None
-        return dict(data=data, target=target, frame=frame, categories=None,
-                    feature_names=names, target_names=targets)
-    categories = {
-        f.name: list(columns[f.name].categories)
-        for f in kept if isinstance(columns[f.name], pd.Categorical)
-    }
-    target = None  # sklearn calls y.to_numpy() unconditionally and crashes without a
-    if targets:    # target; we return None there (a documented difference)
-        target_frame = build_frame(columns, targets, rows)
-        target = (target_frame if len(targets) >= 2 else target_frame[targets[0]]).to_numpy()
-    return dict(data=build_frame(columns, names, rows).to_numpy(), target=target,
-                frame=None, categories=categories, feature_names=names, target_names=targets)
+    return Converted(columns=columns, kept=[f.name for f in kept],
+                     feature_names=list(selection.feature_names),
+                     target_names=list(selection.target_names), rows=n_rows(table))
+
+
+def needs_pandas_for_arrays(features: list[Feature], selection: Selection, dtypes: str) -> bool:
+    """Whether ``as_frame=False`` needs pandas for these columns: sklearn's arrays of an
+    Int64 ("integer") column hold pandas' NA, which only pandas can make."""
+    wanted = set(selection.feature_names) | set(selection.target_names)
+    return dtypes == "sklearn" and any(f.data_type == "integer" for f in features if f.name in wanted)
 
 
 def to_sklearn_column(column: Column, feature: Feature, description: Description):
@@ -84,7 +126,7 @@ def to_sklearn_column(column: Column, feature: Feature, description: Description
     return _strings(column, feature, description)
 
 
-def _nominal(column: Column, feature: Feature, description: Description) -> pd.Categorical:
+def _nominal(column: Column, feature: Feature, description: Description) -> Nominal:
     codes, values = _nominal_codes(column, feature, description)
     # Keep the levels that occur, in sklearn's order; remap the codes in one pass.
     # `lookup` has one extra slot at the end so that code -1 (null) maps to -1.
@@ -93,7 +135,7 @@ def _nominal(column: Column, feature: Feature, description: Description) -> pd.C
     order = sorted(used, key=lambda i: _arff_sort_key(values[i]))
     lookup = np.full(len(values) + 1, -1, dtype=np.int64)
     lookup[order] = np.arange(len(order))
-    return pd.Categorical.from_codes(lookup[codes], categories=[values[i] for i in order])
+    return Nominal(lookup[codes], [values[i] for i in order])
 
 
 def _nominal_codes(column: Column, feature: Feature, description: Description) -> tuple[np.ndarray, list]:
@@ -103,8 +145,7 @@ def _nominal_codes(column: Column, feature: Feature, description: Description) -
     if isinstance(column, DictColumn):
         codes, values = np.asarray(column.codes), list(column.values)
     elif column.dtype == object:
-        codes, uniques = pd.factorize(column, use_na_sentinel=True)
-        values = list(uniques)
+        codes, values = _factorize(column)
     else:
         raise ColumnTypeError(
             f"column {feature.name!r} of dataset {description.label} is nominal, but the "
@@ -116,6 +157,28 @@ def _nominal_codes(column: Column, feature: Feature, description: Description) -
             "parquet dictionary holds non-strings", dataset=description.label,
         )
     return codes, values
+
+
+def _factorize(column: np.ndarray) -> tuple[np.ndarray, list]:
+    """Plain values (an engine without dictionaries) as codes (-1 = missing) + levels."""
+    missing = is_missing(column)
+    codes = np.full(len(column), -1, dtype=np.int64)
+    present = column[~missing]
+    if not len(present):
+        return codes, []
+    if not all(isinstance(v, str) for v in present):  # np.unique cannot sort mixed types
+        position: dict = {}
+        codes[~missing] = [position.setdefault(v, len(position)) for v in present]
+        return codes, list(position)
+    levels, inverse = np.unique(present.astype(str), return_inverse=True)
+    codes[~missing] = inverse
+    return codes, levels.tolist()
+
+
+def is_missing(values: np.ndarray) -> np.ndarray:
+    """None or NaN, elementwise, in an object array (what pandas.isna finds there)."""
+    values = np.asarray(values, dtype=object)
+    return np.equal(values, None) | np.not_equal(values, values)
 
 
 # Without the levels in the features list (neither "nominal_value" nor the older
@@ -137,22 +200,22 @@ def bool_levels(feature: Feature) -> tuple[str, str]:
 def _all_missing(rows: int, kind: str):
     """A null-type column as sklearn's read_csv types a column of "?" only."""
     if kind == "integer":  # sklearn asks read_csv for Int64 here
-        return pd.array(np.full(rows, None, dtype=object), dtype="Int64")
+        return Integers(np.zeros(rows, dtype=np.int64), np.ones(rows, dtype=bool))
     if kind == "nominal":
-        return pd.Categorical.from_codes(np.full(rows, -1), categories=pd.Index([], dtype=object))
+        return Nominal(np.full(rows, -1, dtype=np.int64), [])
     return np.full(rows, np.nan)  # numbers, and strings too: read_csv gives float64
 
 
 def to_openml_column(column: Column, feature: Feature, description: Description):
     """dtypes="openml": the file's own compact types. Numbers keep their width (uint8
-    pixels stay uint8); nominal columns become *ordered* Categoricals with every declared
+    pixels stay uint8); nominal columns become *ordered* categoricals with every declared
     level in declared order (the file's dictionary; the features list where an engine
-    gives plain strings or the file holds booleans); strings as in sklearn (object, NaN);
+    gives plain strings or the file holds booleans); strings as in sklearn;
     a column missing in every row as in sklearn (float64 NaN for numbers and strings)."""
     if feature.data_type == "nominal":
         if isinstance(column, NullColumn):
             levels = list(feature.nominal_values or ())
-            codes = np.full(len(column), -1)
+            codes = np.full(len(column), -1, dtype=np.int64)
         elif is_bool_column(column):
             false, true = bool_levels(feature)
             declared = [str(v) for v in feature.nominal_values or ()]
@@ -161,12 +224,13 @@ def to_openml_column(column: Column, feature: Feature, description: Description)
         elif isinstance(column, DictColumn):
             codes, levels = np.asarray(column.codes), list(column.values)
         else:
-            observed = pd.unique(column[pd.notna(column)])
+            codes, observed = _factorize(column)
             levels = list(feature.nominal_values or ())
             if not set(observed) <= set(levels):
                 levels = sorted(observed)
-            codes = pd.Categorical(column, categories=levels).codes
-        return pd.Categorical.from_codes(codes, categories=levels, ordered=True)
+            position = {level: i for i, level in enumerate(levels)}
+            codes = np.array([position[v] for v in observed] + [-1], dtype=np.int64)[codes]
+        return Nominal(codes, levels, ordered=True)
     if isinstance(column, NullColumn):
         return _all_missing(len(column), feature.data_type)
     if feature.data_type in NUMERIC_TYPES:
@@ -186,8 +250,15 @@ def _numeric(column: Column, feature: Feature, description: Description):
             f"column {feature.name!r} of dataset {description.label} is {feature.data_type}, "
             f"but the parquet file stores it as {stored}", dataset=description.label,
         )
-    if feature.data_type == "integer":
-        return pd.array(column, dtype="Int64")  # sklearn asks read_csv for Int64 here
+    if feature.data_type == "integer":  # sklearn asks read_csv for Int64 here
+        missing = np.isnan(column) if column.dtype.kind == "f" else np.zeros(len(column), dtype=bool)
+        values = np.where(missing, 0, column)
+        if column.dtype.kind == "f" and (np.floor(values) != values).any():
+            raise ColumnTypeError(
+                f"column {feature.name!r} of dataset {description.label} is integer, but the "
+                "parquet file holds fractions in it", dataset=description.label,
+            )
+        return Integers(values.astype(np.int64), missing)
     dtype = np.dtype(np.int64) if column.dtype.kind in "iu" or _whole_numbers(column) else np.dtype(np.float64)
     return column if column.dtype == dtype else Cast(column, dtype)  # cast once, into the frame
 
@@ -211,6 +282,7 @@ def _whole_numbers(column: np.ndarray) -> bool:
 
 
 def _strings(column: Column, feature: Feature, description: Description) -> np.ndarray:
+    """An object array of str, None where missing."""
     if is_bool_column(column) or (isinstance(column, np.ndarray) and column.dtype != object):
         stored = "booleans" if is_bool_column(column) else column.dtype
         raise ColumnTypeError(
@@ -219,10 +291,10 @@ def _strings(column: Column, feature: Feature, description: Description) -> np.n
         )
     if isinstance(column, DictColumn):
         values = np.array(list(column.values) + [None], dtype=object)
-        column = values[column.codes]  # -1 picks the trailing None
+        return values[column.codes]  # -1 picks the trailing None
     out = np.asarray(column, dtype=object)
-    nulls = pd.isna(out)
-    if nulls.any():
+    missing = is_missing(out)
+    if missing.any():
         out = out.copy()
-        out[nulls] = np.nan  # read_csv's missing value, not None
+        out[missing] = None
     return out

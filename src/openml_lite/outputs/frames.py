@@ -12,10 +12,11 @@ not one per column. Narrow frames (most OpenML datasets) are cheaper as a dict.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+from ..convert import Cast
 
 # Up to this many columns a frame is built from a dict of columns, one block each:
 # pandas' per-block overhead is small then, and the per-run frames and concat of the
@@ -24,17 +25,6 @@ _NARROW = 64
 # pandas < 3 copies on concat unless told not to; pandas 3 (copy-on-write) never does
 # and deprecates the keyword.
 _NO_COPY = {"copy": False} if int(pd.__version__.split(".")[0]) < 3 else {}
-
-
-@dataclass(frozen=True)
-class Cast:
-    """A numeric column that must become ``dtype``: cast when it is written, not before."""
-
-    values: np.ndarray
-    dtype: np.dtype
-
-    def __len__(self) -> int:
-        return len(self.values)
 
 
 def build_frame(columns: dict, names: list[str], rows: int, *, copy_others: bool = False) -> pd.DataFrame:

@@ -1,0 +1,66 @@
+"""pandas output: sklearn's own Bunch (``as_frame=True``), and its arrays where only
+pandas can make them (Int64 columns with missing values hold ``pd.NA``)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..convert import Converted, Integers, Nominal
+from .frames import build_frame
+
+
+def pandas_parts(converted: Converted, *, as_frame: bool = True) -> dict:
+    rows, kept = converted.rows, converted.kept
+    columns = {name: pandas_column(converted.columns[name]) for name in kept}
+    names, targets = converted.feature_names, converted.target_names
+    if as_frame:
+        frame = build_frame(columns, kept, rows)
+        # data is its own copy, as in sklearn (frame[feature_names]): writing to one
+        # never changes the other
+        data = build_frame(columns, names, rows, copy_others=True)
+        target = frame[targets] if len(targets) >= 2 else frame[targets[0]] if targets else None
+        return dict(data=data, target=target, frame=frame, categories=None,
+                    feature_names=names, target_names=targets)
+    categories = {name: list(columns[name].categories) for name in kept
+                  if isinstance(columns[name], pd.Categorical)}
+    target = None  # sklearn calls y.to_numpy() unconditionally and crashes without a
+    if targets:    # target; we return None there (a documented difference)
+        target_frame = build_frame(columns, targets, rows)
+        target = (target_frame if len(targets) >= 2 else target_frame[targets[0]]).to_numpy()
+    return dict(data=build_frame(columns, names, rows).to_numpy(), target=target,
+                frame=None, categories=categories, feature_names=names, target_names=targets)
+
+
+def pandas_column(column):
+    """A converted column as build_frame takes it (numbers and Casts as they are)."""
+    if isinstance(column, Nominal):
+        categories = column.categories if column.categories else pd.Index([], dtype=object)
+        return pd.Categorical.from_codes(column.codes, categories=categories, ordered=column.ordered)
+    if isinstance(column, Integers):
+        return pd.arrays.IntegerArray(column.values, column.missing.copy())
+    if isinstance(column, np.ndarray) and column.dtype == object:  # strings: read_csv's NaN
+        out = column.copy()
+        out[np.equal(out, None)] = np.nan
+        return out
+    return column
+
+
+def converted_from_frame(frame: pd.DataFrame, feature_names: list[str],
+                         target_names: list[str]) -> Converted:
+    """A pandas result (sklearn's ARFF parser) back into converted columns, for the
+    other output kinds."""
+    columns = {}
+    for name in frame.columns:
+        series = frame[name]
+        if isinstance(series.dtype, pd.CategoricalDtype):
+            columns[name] = Nominal(series.cat.codes.to_numpy(np.int64),
+                                    series.cat.categories.tolist(), series.cat.ordered)
+        elif isinstance(series.dtype, pd.Int64Dtype):
+            columns[name] = Integers(series.to_numpy(np.int64, na_value=0), series.isna().to_numpy())
+        elif series.dtype.kind in "iuf":
+            columns[name] = series.to_numpy()
+        else:  # strings (object or pandas 3's str): None where missing
+            columns[name] = series.astype(object).where(series.notna(), None).to_numpy(object)
+    return Converted(columns=columns, kept=list(frame.columns), feature_names=list(feature_names),
+                     target_names=list(target_names), rows=len(frame))
