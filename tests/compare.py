@@ -124,3 +124,42 @@ def undo_known_difference(ours, ref, column: str):
         return a
 
     return undo(ours, ref), met
+
+
+def assert_polars_like_pandas(ours, ref, where="result"):
+    """A polars result holds what the pandas result holds (README, "Results"): same
+    names and order, same values, null where pandas has NaN / NA, Enum of the same
+    categories in the same order for categoricals, the same numeric type."""
+    import polars as pl
+
+    if ref is None:
+        assert ours is None, f"{where}: {type(ours)} where pandas has None"
+    elif isinstance(ref, pd.DataFrame):
+        assert isinstance(ours, pl.DataFrame), f"{where}: {type(ours)}"
+        assert ours.columns == list(ref.columns), f"{where}: columns"
+        assert ours.height == len(ref), f"{where}: rows"
+        for name in ref.columns:
+            assert_polars_like_pandas(ours.get_column(name), ref[name], f"{where}[{name!r}]")
+    elif isinstance(ref, pd.Series):
+        assert isinstance(ours, pl.Series), f"{where}: {type(ours)}"
+        assert ours.name == ref.name, f"{where}: name {ours.name!r}"
+        assert ours.dtype == polars_type_of(ref.dtype), f"{where}: {ours.dtype} for pandas {ref.dtype}"
+        expected = [None if pd.isna(v) else v for v in ref.astype(object)]
+        assert ours.to_list() == expected, f"{where}: values differ"
+    else:
+        raise AssertionError(f"{where}: unexpected pandas value {type(ref)}")
+
+
+def polars_type_of(dtype):
+    """The polars type openml-lite gives for a pandas column type of its pandas result."""
+    import polars as pl
+
+    if isinstance(dtype, pd.CategoricalDtype):
+        return pl.Enum([str(c) for c in dtype.categories])
+    if isinstance(dtype, pd.Int64Dtype):
+        return pl.Int64
+    if is_text(dtype):
+        return pl.String
+    return {"int64": pl.Int64, "float64": pl.Float64, "uint8": pl.UInt8, "int8": pl.Int8,
+            "uint16": pl.UInt16, "int16": pl.Int16, "int32": pl.Int32, "uint32": pl.UInt32,
+            "float32": pl.Float32}[str(dtype)]
