@@ -90,5 +90,5 @@ def test_a_load_without_numpy_says_what_is_missing(mirror_url):
     assert run.returncode == 0, run.stderr
     dataset, message = run.stdout.strip().split(" | ", 1)
     assert dataset == "iris"
-    assert message.startswith("loading iris needs numpy, which is not installed here")
+    assert message.startswith("loading iris needs numpy, but it is not installed here")
     assert "pip install numpy" in message

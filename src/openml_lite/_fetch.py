@@ -170,12 +170,15 @@ async def _ensure_modules(request: Request, runtime: Runtime, *modules: str) -> 
             await runtime.ensure_importable(module)
         except ModuleNotFoundError as error:
             label = request.name if request.name is not None else f"data_id={request.data_id}"
-            raise MissingDependencyError(
-                f"loading {label} needs {module}, which is not installed here ({error}): "
-                f"pip install {module}, or in Pyodide `await pyodide.loadPackage({module!r})` "
-                "(fetch_openml_async and fetch_openml with JSPI load it themselves).",
-                dataset=label,
-            ) from error
+            if runtime.load_package is not None:  # it tried: the package is not to be had
+                how = (f"this Pyodide could not load it (pyodide.loadPackage({module!r}) found "
+                       "no file for it: not in this release's lock, or not reachable)")
+            else:
+                how = (f"it is not installed here ({error}): pip install {module}, or in "
+                       f"Pyodide `await pyodide.loadPackage({module!r})` (fetch_openml_async "
+                       "and fetch_openml with JSPI load it themselves)")
+            raise MissingDependencyError(f"loading {label} needs {module}, but {how}.",
+                                         dataset=label) from error
 
 
 async def _engine(request: Request, runtime: Runtime):
