@@ -4,7 +4,8 @@
 # the openml-lite wheel (build_wheels.sh), a local OpenML mirror built from
 # scikit-learn's recorded responses and served on 127.0.0.1, OpenML's own ARFF -> parquet
 # converter run on those responses in a pinned venv of its own (tests/recipe: the
-# reference for the mirror's parquet files), then pytest over all of it:
+# reference for the mirror's parquet files), polars 1.18.0 and 1.33.1 as Pyodide ships
+# them (web/.cache/polars-*, for tests/test_polars_stand_in.py), then pytest over all of it:
 # CPython tests, and Pyodide tests in node and headless Chromium (tests/browser also builds
 # the JupyterLite demo site and the example docs site, examples/docs-site, each in a pinned
 # venv of its own, and runs their notebooks in Chromium and Firefox); then the CPython tests
@@ -28,6 +29,15 @@ if ! command -v firefox-esr >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-g
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq firefox-esr >/dev/null
 fi
 PYTHON="$venv/bin/python" bash build_wheels.sh   # also bundles the JS decoder (npm ci)
+# polars as Pyodide ships it (0.27.7: 1.18.0, 314.0.7: 1.33.1; tests/test_polars_stand_in.py
+# checks these against web/pyodide*/pyodide-lock.json), each in a folder of its own: the
+# stand-in test puts one first on a child interpreter's PYTHONPATH. polars 1.x is one
+# wheel with no dependencies (2.x split into polars + polars-runtime-32). Installed once.
+for version in 1.18.0 1.33.1; do
+    [ -f "web/.cache/polars-$version/polars/__init__.py" ] ||
+        "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input \
+            --no-deps --target "web/.cache/polars-$version" "polars==$version"
+done
 OPENML_LITE_PYTHON="$venv/bin/python" node --test tests/js/   # the JS decoder vs pyarrow
 
 mirror_dir=$(mktemp -d -t openml-lite-mirror-XXXX)
