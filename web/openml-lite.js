@@ -26,7 +26,7 @@
  *     cache        keep downloads in the browser's Cache Storage (default true)
  *     previewRows  rows in result.preview (default 10)
  *     maxCategories  categories listed per column (default 50; nCategories has the count)
- *     returnBunch  also give result.bunch: the PyProxy of the sklearn Bunch itself (for
+ *     returnBunch  also give result.bunch: the PyProxy of the Bunch itself (for
  *                  code that goes on in Python); the caller owns it: bunch.destroy()
  *     pyodide      a Pyodide instance to use (e.g. the page's own); else one is booted once
  *                  per page and reused by every call (with the page's global loadPyodide
