@@ -148,10 +148,12 @@ def _driver():
     return driver
 
 
-def run(cfg: dict, pyodide_dir: Path, wheels: list[Path], budget_seconds: float) -> dict:
-    """Run ``cfg`` (a _boot.mjs config, files not yet set) in a fresh headless Chromium."""
-    files = {"_boot.mjs": HERE / "_boot.mjs", "_pyodide_side.py": HERE / "_pyodide_side.py",
-             "_shared.py": HERE / "_shared.py", **{w.name: w for w in wheels}}
+def run(cfg: dict, pyodide_dir: Path, wheels: list[Path], budget_seconds: float,
+        side_files: tuple[str, ...] = ("_pyodide_side.py", "_shared.py")) -> dict:
+    """Run ``cfg`` (a _boot.mjs config, files not yet set) in a fresh headless Chromium;
+    ``side_files``: the Python files of benchmarks/ the task imports."""
+    files = {"_boot.mjs": HERE / "_boot.mjs", **{name: HERE / name for name in side_files},
+             **{w.name: w for w in wheels}}
     with StaticServer(pyodide_dir, files) as static:
         cfg = {**cfg, "indexURL": f"{static.url}/pyodide/",
                "files": {name: f"{static.url}/bench/{name}" for name in files if name != "_boot.mjs"},

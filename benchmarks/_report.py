@@ -30,6 +30,8 @@ THROTTLED_REFERENCE = "sklearn_pandas_nocache"  # no 1st-call sklearn run when t
 TARGET_RATIO = 1.3  # issue 7: warm <= 1.3x the floor's decode part; README: cold <= 1.3x the floor
 # sync_paths.py writes its own section of RESULTS.md between these; markdown() output keeps it
 SYNC_PATHS_BEGIN, SYNC_PATHS_END = "<!-- sync_paths.py: begin -->", "<!-- sync_paths.py: end -->"
+# first_data.py's section, kept the same way
+FIRST_DATA_BEGIN, FIRST_DATA_END = "<!-- first_data.py: begin -->", "<!-- first_data.py: end -->"
 
 
 # == machine ======================================================================================
@@ -363,12 +365,26 @@ def note_lines(results: dict) -> list[str]:
 
 # == RESULTS.md ===================================================================================
 
+def write_section(text: str, begin: str, end: str) -> None:
+    """Put ``text`` (which starts with ``begin`` and ends with ``end``) in RESULTS.md in
+    place of the section between those markers, or at its end."""
+    path = Path(__file__).resolve().parent / "RESULTS.md"
+    old = path.read_text() if path.is_file() else ""
+    if begin in old and end in old:
+        head, rest = old.split(begin, 1)
+        new = head + text.rstrip("\n") + rest.split(end, 1)[1]
+    else:
+        new = old.rstrip("\n") + "\n\n" + text
+    path.write_text(new)
+
+
 def keep_sync_paths_section(new_markdown: str, old_markdown: str) -> str:
-    """The regenerated RESULTS.md, with sync_paths.py's section of the old one kept at its end."""
-    begin, end = SYNC_PATHS_BEGIN, SYNC_PATHS_END
-    if begin in old_markdown and end in old_markdown.split(begin, 1)[1] and begin not in new_markdown:
-        kept = begin + old_markdown.split(begin, 1)[1].split(end, 1)[0] + end
-        return new_markdown.rstrip("\n") + "\n\n" + kept + "\n"
+    """The regenerated RESULTS.md, with sync_paths.py's and first_data.py's sections of
+    the old one kept at its end."""
+    for begin, end in ((SYNC_PATHS_BEGIN, SYNC_PATHS_END), (FIRST_DATA_BEGIN, FIRST_DATA_END)):
+        if begin in old_markdown and end in old_markdown.split(begin, 1)[1] and begin not in new_markdown:
+            kept = begin + old_markdown.split(begin, 1)[1].split(end, 1)[0] + end
+            new_markdown = new_markdown.rstrip("\n") + "\n\n" + kept + "\n"
     return new_markdown
 
 

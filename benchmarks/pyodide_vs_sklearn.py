@@ -290,8 +290,8 @@ def parse_args():
 
 
 def write_outputs(results: dict) -> None:
-    """Print the report; write RESULTS.md (keeping sync_paths.py's section) and the chart
-    (results.json is written by main)."""
+    """Print the report; write RESULTS.md (keeping sync_paths.py's and first_data.py's
+    sections) and the chart (results.json is written by main)."""
     _report.print_report(results, results["rows"])
     old = (HERE / "RESULTS.md").read_text() if (HERE / "RESULTS.md").is_file() else ""
     (HERE / "RESULTS.md").write_text(_report.keep_sync_paths_section(_report.markdown(results, results["rows"]), old))

@@ -376,17 +376,6 @@ def section(results: dict) -> str:
     return "\n".join(out)
 
 
-def write_section(text: str) -> None:
-    path = HERE / "RESULTS.md"
-    old = path.read_text() if path.is_file() else ""
-    if BEGIN in old and END in old:
-        head, rest = old.split(BEGIN, 1)
-        new = head + text.rstrip("\n") + rest.split(END, 1)[1]
-    else:
-        new = old.rstrip("\n") + "\n\n" + text
-    path.write_text(new)
-
-
 # == main ========================================================================================
 
 def parse_args():
@@ -409,7 +398,7 @@ def parse_args():
 def report(results: dict) -> None:
     text = section(results)
     print("\n" + text.replace(BEGIN, "").replace(END, "").strip())
-    write_section(text)
+    _report.write_section(text, BEGIN, END)
     print("\nwrote benchmarks/sync_paths.json and its section of benchmarks/RESULTS.md")
 
 
