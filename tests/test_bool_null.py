@@ -1,4 +1,5 @@
-"""BOOLEAN and null-type parquet columns in shapes the recorded datasets lack.
+"""BOOLEAN and null-type parquet columns in shapes the recorded datasets lack (and OpenML
+"integer" features, which none of them has).
 
 scikit-learn's recorded fixtures hold {true, false} nominals without missing values
 (zoo, emotions) and one null-type column, a numeric one (MiceProtein, 7 rows served).
@@ -246,3 +247,64 @@ def test_an_int16_dictionary_equals_sklearn(engine, mirror_url, sklearn_at_mirro
         got = openml_lite.fetch_openml(base_url=mirror_url, cache=False, engine=engine, **kwargs)
     assert_same(got.target, expected.target, "target")
     assert len(got.target.cat.categories) == len(set(got.target))  # observed levels only
+
+
+# -- OpenML "integer" features (none among the recorded datasets) ----------------------------
+
+def _declare_integer(name):
+    """ARFF attribute ``name`` typed INTEGER, and some of its values missing."""
+
+    def edit(attributes, rows):
+        i = [a[0] for a in attributes].index(name)
+        attributes[i] = (name, "INTEGER")
+        for n, row in enumerate(rows):
+            if n % 5 == 0:
+                row[i] = None
+
+    return edit
+
+
+def _integer_feature(name):
+    def edit(features):
+        for feature in features:
+            if feature["name"] == name:
+                feature["data_type"] = "integer"
+
+    return edit
+
+
+@pytest.fixture(scope="module")
+def zoo_integer_legs(tmp_path_factory):
+    """zoo, its "legs" declared INTEGER (features list: data_type "integer"), some missing:
+    sklearn reads it as pandas' Int64, so arrays of it hold pd.NA."""
+    fixtures = tmp_path_factory.mktemp("fixtures")
+    _copy_recorded(fixtures, ZOO, _declare_integer("legs"), _integer_feature("legs"))
+    root = tmp_path_factory.mktemp("mirror")
+    build_mirror(root, fixtures)
+    with MirrorServer(root) as server:
+        yield server.url
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("as_frame", [True, False, "polars"], ids=["frame", "numpy", "polars"])
+def test_an_integer_feature_with_missing_values(zoo_integer_legs, as_frame, engine, monkeypatch):
+    """Equal to sklearn (Int64 with <NA>; its arrays, which only pandas can make, hold
+    pd.NA); polars: Int64 with nulls."""
+    from compare import assert_polars_like_pandas
+
+    expected = point_sklearn_at(monkeypatch, zoo_integer_legs)(
+        data_id=ZOO, cache=False, parser="pandas", as_frame=True)
+    assert str(expected.frame["legs"].dtype) == "Int64" and expected.frame["legs"].isna().any()
+    got = _load(openml_lite.fetch_openml, data_id=ZOO, base_url=zoo_integer_legs, cache=False,
+                engine=engine, as_frame=as_frame)
+    if as_frame == "polars":
+        for key in ("data", "target", "frame"):
+            assert_polars_like_pandas(got[key], expected[key], key)
+        return
+    if not as_frame:
+        expected = point_sklearn_at(monkeypatch, zoo_integer_legs)(
+            data_id=ZOO, cache=False, parser="pandas", as_frame=False)
+        legs = expected.feature_names.index("legs")
+        assert any(value is pd.NA for value in expected.data[:, legs])
+    for key in ("data", "target", "frame", "categories", "feature_names", "target_names"):
+        assert_same(got[key], expected[key], key)
