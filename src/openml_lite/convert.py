@@ -90,6 +90,11 @@ class Converted:
     target_names: list[str]
     rows: int
 
+    def categories(self) -> dict:
+        """sklearn's ``categories`` for arrays: each nominal column's levels, file order."""
+        return {name: list(self.columns[name].categories) for name in self.kept
+                if isinstance(self.columns[name], Nominal)}
+
 
 def convert(table: Table, description: Description, features: list[Feature],
             selection: Selection, *, dtypes: str = "sklearn") -> Converted:
@@ -173,6 +178,14 @@ def _factorize(column: np.ndarray) -> tuple[np.ndarray, list]:
     levels, inverse = np.unique(present.astype(str), return_inverse=True)
     codes[~missing] = inverse
     return codes, levels.tolist()
+
+
+def strings_with_nan(column: np.ndarray) -> np.ndarray:
+    """A copy of a strings column with NaN where it has None: read_csv's missing value,
+    which pandas and numpy output hold."""
+    out = column.copy()
+    out[np.equal(out, None)] = np.nan
+    return out
 
 
 def is_missing(values: np.ndarray) -> np.ndarray:

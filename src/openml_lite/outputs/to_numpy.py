@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..convert import Cast, Converted, Nominal
+from ..convert import Cast, Converted, Nominal, strings_with_nan
 
 
 def numpy_parts(converted: Converted) -> dict:
     columns, rows = converted.columns, converted.rows
     names, targets = converted.feature_names, converted.target_names
-    categories = {name: list(columns[name].categories) for name in converted.kept
-                  if isinstance(columns[name], Nominal)}
     target = None  # sklearn crashes without a target; we return None (README, "Parity")
     if len(targets) == 1:
         column = columns[targets[0]]
@@ -23,7 +21,7 @@ def numpy_parts(converted: Converted) -> dict:
     elif targets:
         target = _matrix(columns, targets, rows)
     return dict(data=_matrix(columns, names, rows), target=target, frame=None,
-                categories=categories, feature_names=names, target_names=targets)
+                categories=converted.categories(), feature_names=names, target_names=targets)
 
 
 def _matrix(columns: dict, names: list[str], rows: int) -> np.ndarray:
@@ -57,7 +55,5 @@ def _values(column, dtype: np.dtype, *, fresh: bool = False) -> np.ndarray:
         values = column.values.astype(column.dtype)
         return values if dtype == column.dtype else values.astype(dtype)
     if column.dtype == object:  # strings: NaN where missing, as pandas gives them
-        out = column.copy()
-        out[np.equal(out, None)] = np.nan
-        return out
+        return strings_with_nan(column)
     return column.astype(dtype, copy=True) if fresh else column

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..convert import Converted, Integers, Nominal
+from ..convert import Converted, Integers, Nominal, strings_with_nan
 from .frames import build_frame
 
 
@@ -22,14 +22,12 @@ def pandas_parts(converted: Converted, *, as_frame: bool = True) -> dict:
         target = frame[targets] if len(targets) >= 2 else frame[targets[0]] if targets else None
         return dict(data=data, target=target, frame=frame, categories=None,
                     feature_names=names, target_names=targets)
-    categories = {name: list(columns[name].categories) for name in kept
-                  if isinstance(columns[name], pd.Categorical)}
     target = None  # sklearn calls y.to_numpy() unconditionally and crashes without a
     if targets:    # target; we return None there (a documented difference)
         target_frame = build_frame(columns, targets, rows)
         target = (target_frame if len(targets) >= 2 else target_frame[targets[0]]).to_numpy()
     return dict(data=build_frame(columns, names, rows).to_numpy(), target=target,
-                frame=None, categories=categories, feature_names=names, target_names=targets)
+                frame=None, categories=converted.categories(), feature_names=names, target_names=targets)
 
 
 def pandas_column(column):
@@ -40,9 +38,7 @@ def pandas_column(column):
     if isinstance(column, Integers):
         return pd.arrays.IntegerArray(column.values, column.missing.copy())
     if isinstance(column, np.ndarray) and column.dtype == object:  # strings: read_csv's NaN
-        out = column.copy()
-        out[np.equal(out, None)] = np.nan
-        return out
+        return strings_with_nan(column)
     return column
 
 
