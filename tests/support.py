@@ -49,6 +49,19 @@ def recorded_features(data_id: int) -> list[dict]:
     return json.loads(gzip.decompress(path.read_bytes()))["data_features"]["feature"]
 
 
+def target_list(data_id: int) -> list[str]:
+    """Two targets of one kind (sklearn wants homogeneous multi-targets), complete, in
+    reverse file order so that target order != frame order is exercised."""
+    features = [f for f in recorded_features(data_id)
+                if f["is_ignore"] != "true" and f["is_row_identifier"] != "true"
+                and f["number_of_missing_values"] == "0"]
+    for numeric in (False, True):
+        same_kind = [f["name"] for f in features if (f["data_type"] == "numeric") == numeric]
+        if len(same_kind) >= 2:
+            return [same_kind[-1], same_kind[0]]
+    return [features[0]["name"]]
+
+
 class MirrorLog:
     """The mirror's request log, read over HTTP (works for a mirror started by .ci/run)."""
 

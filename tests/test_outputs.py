@@ -26,7 +26,7 @@ import pytest
 
 import openml_lite
 from compare import assert_polars_like_pandas, assert_same
-from support import DENSE, SYNTHETIC_MNIST_ID, recorded_features
+from support import DENSE, SYNTHETIC_MNIST_ID, target_list
 
 ENGINES = ["pyarrow", "fastparquet", "polars"]
 DENSE_IDS = [f"{d['name']}-{d['data_id']}" for d in DENSE]
@@ -39,18 +39,6 @@ def _quietly(fetch, **kwargs):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # inactive datasets, ignored row-id flags, ...
         return fetch(**kwargs)
-
-
-def _two_targets(data_id: int) -> list[str]:
-    """Two complete columns of one kind, in reverse file order (target order != frame order)."""
-    features = [f for f in recorded_features(data_id)
-                if f["is_ignore"] != "true" and f["is_row_identifier"] != "true"
-                and f["number_of_missing_values"] == "0"]
-    for numeric in (False, True):
-        same_kind = [f["name"] for f in features if (f["data_type"] == "numeric") == numeric]
-        if len(same_kind) >= 2:
-            return [same_kind[-1], same_kind[0]]
-    return [features[0]["name"]]
 
 
 # -- polars -------------------------------------------------------------------------------
@@ -75,7 +63,7 @@ def test_polars_result_holds_the_pandas_result(dataset, engine, dtypes, mirror_u
 @pytest.mark.parametrize("dataset", DENSE, ids=DENSE_IDS)
 def test_polars_targets_and_return_X_y(dataset, target, mirror_url, data_home):
     """No target: target None; two targets: a DataFrame in the order asked for."""
-    target_column = None if target == "none" else _two_targets(dataset["data_id"])
+    target_column = None if target == "none" else target_list(dataset["data_id"])
     kwargs = dict(data_id=dataset["data_id"], base_url=mirror_url, data_home=data_home,
                   target_column=target_column, return_X_y=True)
     X_pandas, y_pandas = _quietly(openml_lite.fetch_openml, as_frame=True, **kwargs)

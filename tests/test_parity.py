@@ -25,7 +25,7 @@ import sklearn
 import openml_lite
 from openml_lite.mirror import parquet_path_for
 from compare import assert_same, undo_known_difference
-from support import (DENSE, READ_CSV_TYPES_CATEGORIES, recorded_features,
+from support import (DENSE, READ_CSV_TYPES_CATEGORIES, target_list,
                      typed_looking_nominals)
 
 PANDAS_3 = int(pd.__version__.split(".")[0]) >= 3
@@ -97,21 +97,8 @@ def test_openml_lite_reads_arff_nominals_as_strings_where_read_csv_types_categor
     assert _read_csv_types_categories() == READ_CSV_TYPES_CATEGORIES
 
 
-def _target_list(dataset):
-    """Two targets of one kind (sklearn wants homogeneous multi-targets), in reverse
-    file order so that target order != frame order is exercised."""
-    features = [f for f in recorded_features(dataset["data_id"])
-                if f["is_ignore"] != "true" and f["is_row_identifier"] != "true"
-                and f["number_of_missing_values"] == "0"]
-    for numeric in (False, True):
-        same_kind = [f["name"] for f in features if (f["data_type"] == "numeric") == numeric]
-        if len(same_kind) >= 2:
-            return [same_kind[-1], same_kind[0]]
-    return [features[0]["name"]]
-
-
 def _target_argument(dataset, target):
-    return {"default": "default-target", "none": None, "list": _target_list(dataset)}[target]
+    return {"default": "default-target", "none": None, "list": target_list(dataset["data_id"])}[target]
 
 
 def _call(fn, **kwargs):
