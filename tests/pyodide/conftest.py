@@ -247,15 +247,29 @@ def openml_lite_wheel_url(pyodide_base_url, openml_lite_wheel) -> str:
     return f"{pyodide_base_url}/{openml_lite_wheel.name}"
 
 
+def install_openml_lite(selenium, wheel_url: str, *, deps: bool = True):
+    """openml-lite installed from ``wheel_url`` by micropip, once per Pyodide instance;
+    deps=False leaves its numpy/pandas requirements alone (nothing more is loaded)."""
+    selenium.run_async(
+        "import importlib.util\n"
+        "if importlib.util.find_spec('openml_lite') is None:\n"
+        "    import micropip\n"
+        f"    await micropip.install({wheel_url!r}, deps={deps})\n"
+    )
+    return selenium
+
+
 @pytest.fixture
 def selenium_openml_lite(selenium, openml_lite_wheel_url):
     """The module's Pyodide instance (pytest-pyodide's `selenium`) with openml-lite
     installed from the dist dir by micropip (once per instance). Named selenium_* so
     pytest-pyodide's xfail_browsers marker applies to it."""
-    selenium.run_async(
-        "import importlib.util\n"
-        "if importlib.util.find_spec('openml_lite') is None:\n"
-        "    import micropip\n"
-        f"    await micropip.install({openml_lite_wheel_url!r})\n"
-    )
-    return selenium
+    return install_openml_lite(selenium, openml_lite_wheel_url)
+
+
+@pytest.fixture
+def selenium_core(selenium, openml_lite_wheel_url):
+    """The module's Pyodide with openml-lite installed by micropip with deps=False (once
+    per instance): numpy and pandas are neither loaded nor needed (micropip 0.11.1 would
+    only log "Failed to load numpy" for deps=True where numpy cannot be had)."""
+    return install_openml_lite(selenium, openml_lite_wheel_url, deps=False)

@@ -21,8 +21,8 @@ new for this module, so it starts with nothing loaded. The tests run in file ord
 build on each other's state: the pandas-free ones come first, the one that loads
 scikit-learn and pandas last. Each checks the state it relies on.
 
-Arrays cross from Pyodide as a description (describe_arrays, in ARRAYS_SOURCE below),
-which needs numpy only: dtype, shape, layout, the first values, and a SHA-256 of every
+Results cross from Pyodide as a description (describe_result, in DESCRIBE_SOURCE below),
+which for arrays needs numpy only: dtype, shape, layout, the first values, and a SHA-256 of every
 value (NaN made one bit pattern, object values as typed JSON); the host computes the
 same description of CPython's result.
 """
@@ -46,15 +46,21 @@ from support import SYNTHETIC_MNIST_ID  # noqa: E402
 
 FINGERPRINT_SOURCE = (Path(__file__).parent / "fingerprint.py").read_text()  # needs pandas
 
-# Runs on the host and inside Pyodide (sent as text, exec'd there): numpy only, no pandas.
-ARRAYS_SOURCE = '''
-def describe_arrays(result):
-    """A Bunch of numpy output (or anything in it) as JSON-able data."""
+# Runs on the host and inside Pyodide (sent as text, exec'd there): numpy, no pandas;
+# polars only where the result holds polars objects (then it is imported already).
+DESCRIBE_SOURCE = '''
+def describe_result(result):
+    """A Bunch (or anything in it) as JSON-able data: arrays by dtype, shape, layout, first
+    values and a digest; polars by type name (stable across polars versions), Enum levels
+    in order and every value (null and NaN told apart)."""
     import hashlib
     import json
     import math
+    import sys
 
     import numpy as np
+
+    pl = sys.modules.get("polars")
 
     def value(v):
         if isinstance(v, np.generic):
@@ -83,35 +89,6 @@ def describe_arrays(result):
                 if a.dtype == object else int(np.isnan(a).sum()) if a.dtype.kind == "f" else 0,
                 "sha256": digest}
 
-    def describe(obj):
-        if isinstance(obj, np.ndarray):
-            return array(obj)
-        if isinstance(obj, dict):
-            return {"type": "dict", "items": {str(k): describe(v) for k, v in obj.items()}}
-        if isinstance(obj, (list, tuple)):
-            return {"type": type(obj).__name__, "items": [describe(v) for v in obj]}
-        return value(obj)
-
-    return describe(dict(result))
-'''
-exec(ARRAYS_SOURCE)  # defines describe_arrays() here too  # noqa: S102
-
-# Runs on the host and inside Pyodide: polars only.
-POLARS_SOURCE = '''
-def describe_polars(result):
-    """A Bunch of polars output as JSON-able data: types by class name (stable across
-    polars versions), Enum levels in order, every value (null and NaN told apart)."""
-    import math
-
-    import polars as pl
-
-    def value(v):
-        if v is None:
-            return ["null"]
-        if isinstance(v, float) and math.isnan(v):
-            return ["nan"]
-        return [type(v).__name__, v]
-
     def series(s):
         dtype = s.dtype
         levels = list(dtype.categories.to_list()) if isinstance(dtype, pl.Enum) else None
@@ -119,9 +96,11 @@ def describe_polars(result):
                 "values": [value(v) for v in s.to_list()]}
 
     def describe(obj):
-        if isinstance(obj, pl.DataFrame):
+        if isinstance(obj, np.ndarray):
+            return array(obj)
+        if pl is not None and isinstance(obj, pl.DataFrame):
             return {"type": "DataFrame", "columns": [series(obj.get_column(c)) for c in obj.columns]}
-        if isinstance(obj, pl.Series):
+        if pl is not None and isinstance(obj, pl.Series):
             return series(obj)
         if isinstance(obj, dict):
             return {"type": "dict", "items": {str(k): describe(v) for k, v in obj.items()}}
@@ -131,6 +110,9 @@ def describe_polars(result):
 
     return describe(dict(result))
 '''
+_described: dict = {}
+exec(DESCRIBE_SOURCE, _described)  # noqa: S102 (the same function serves the host)
+describe_result = _described["describe_result"]
 
 IRIS = {"data_id": 61, "as_frame": False}
 MNIST = {"data_id": SYNTHETIC_MNIST_ID, "as_frame": False}
@@ -150,17 +132,11 @@ def polars_in_dist(pyodide_dist_dir, lock) -> bool:
 
 
 @pytest.fixture
-def numpy_only_pyodide(selenium, openml_lite_wheel_url):
+def numpy_only_pyodide(selenium_core):
     """The module's Pyodide with numpy and micropip loaded and openml-lite installed
     without its dependencies (the wheel names pandas: micropip would load it)."""
-    selenium.load_package(["numpy", "micropip"])
-    selenium.run_async(
-        "import importlib.util\n"
-        "if importlib.util.find_spec('openml_lite') is None:\n"
-        "    import micropip\n"
-        f"    await micropip.install({openml_lite_wheel_url!r}, deps=False)\n"
-    )
-    return selenium
+    selenium_core.load_package(["numpy", "micropip"])
+    return selenium_core
 
 
 _cpython_memo: dict = {}
@@ -209,18 +185,18 @@ async def _load_arrays(selenium, source, base_url, calls, how):
             result = openml_lite.fetch_openml(**call)  # blocks through JSPI (run_sync)
         out.append({"bunch": f"{type(result).__module__}.{type(result).__qualname__}",
                     "engine": openml_lite.last_load_report().engine,
-                    "result": describe_arrays(result)})  # noqa: F821 (from source)
+                    "result": describe_result(result)})  # noqa: F821 (from source)
     return out
 
 
 def _check_arrays(selenium, mirror_url, calls, how):
     _assert_pandas_free(_state(selenium), "before the loads (this module's Pyodide is not fresh?)")
-    got = _load_arrays(selenium, ARRAYS_SOURCE, mirror_url, calls, how)
+    got = _load_arrays(selenium, DESCRIBE_SOURCE, mirror_url, calls, how)
     _assert_pandas_free(_state(selenium), f"after the {how} as_frame=False loads")
     for call, mine in zip(calls, got, strict=True):
         assert mine["engine"] == "js", (call, mine["engine"])
         assert mine["bunch"] == "openml_lite.bunch.Bunch", (call, mine["bunch"])
-        expected = _cpython(mirror_url, call, describe_arrays)  # noqa: F821 (from ARRAYS_SOURCE)
+        expected = _cpython(mirror_url, call, describe_result)
         for key in ("data", "target"):
             assert mine["result"]["items"][key]["type"] == "ndarray", (call, key)
         assert mine["result"] == expected, call
@@ -237,7 +213,7 @@ def test_arrays_without_pandas_sync(numpy_only_pyodide, mirror_url):
 
 
 @run_in_pyodide
-async def _polars_outcomes(selenium, base_url, polars_source):
+async def _polars_outcomes(selenium, base_url, describe_source):
     """as_frame="polars" by id (async) and by name (sync): the error or the description;
     the cache's URLs before and after, and after a load that caches (the control)."""
     import sys
@@ -268,8 +244,8 @@ async def _polars_outcomes(selenium, base_url, polars_source):
                              "is_missing_dependency": isinstance(error, openml_lite.MissingDependencyError),
                              "message": str(error), "dataset": getattr(error, "dataset", None)})
         else:
-            exec(polars_source, globals())
-            outcomes.append({"result": describe_polars(result)})  # noqa: F821 (from source)
+            exec(describe_source, globals())
+            outcomes.append({"result": describe_result(result)})  # noqa: F821 (from source)
     after = await cached_urls()
     imported = sorted(m for m in ("pandas", "sklearn", "pyarrow", "polars") if m in sys.modules)
     await openml_lite.fetch_openml_async(data_id=61, as_frame=False, base_url=base_url)  # cache on
@@ -283,13 +259,12 @@ def test_polars_output(numpy_only_pyodide, mirror_url, lock, polars_in_dist):
     selenium = numpy_only_pyodide
     assert "polars" in lock["packages"], "0.27.7's lock names polars: openml-lite asks for it"
     _assert_pandas_free(_state(selenium), "before the polars loads")
-    got = _polars_outcomes(selenium, mirror_url, POLARS_SOURCE)
+    got = _polars_outcomes(selenium, mirror_url, DESCRIBE_SOURCE)
     by_id, by_name = got["outcomes"]
     if polars_in_dist:  # polars loads from the dist dir: the frames equal CPython's
-        exec(POLARS_SOURCE, globals())  # noqa: S102
-        assert by_id == {"result": _cpython(mirror_url, {**TITANIC, "as_frame": "polars"}, describe_polars)}  # noqa: F821
+        assert by_id == {"result": _cpython(mirror_url, {**TITANIC, "as_frame": "polars"}, describe_result)}
         assert by_name == {"result": _cpython(mirror_url, {"name": "iris", "version": 1, "as_frame": "polars"},
-                                              describe_polars)}  # noqa: F821
+                                              describe_result)}
         assert "pandas" not in got["imported"]
         return
     # polars is not obtainable offline: the load says so, names the dataset, gets nothing

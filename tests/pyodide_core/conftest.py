@@ -17,11 +17,11 @@ never loaded here. tests/run.sh runs this folder once per dist dir.
 Everything of tests/pyodide/conftest.py applies here too (it is loaded from there, not
 copied): the default dist dir, JSPI flags for node, Chromium's offline flags, skips with
 the reason why (no dist dir: "run bash build_wheels.sh first") and
-OPENML_LITE_PYODIDE_STRICT=1 turning those skips into an error. Fixtures added here:
-pyodide_release ("0.29.5", ...), selenium_core (the module's Pyodide with the wheel
-installed by micropip with deps=False: micropip 0.11.1 would only log "Failed to load
-numpy" for deps=True) and parquet_expectation (pyarrow's view of a mirror file, made on
-the host).
+OPENML_LITE_PYODIDE_STRICT=1 turning those skips into an error, and its fixtures, among
+them selenium_core (the module's Pyodide with the wheel installed by micropip with
+deps=False: micropip 0.11.1 would only log "Failed to load numpy" for deps=True). Fixtures
+added here: pyodide_release ("0.29.5", ...) and parquet_expectation (pyarrow's view of a
+mirror file, made on the host).
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ pyodide_base_url = shared.pyodide_base_url
 openml_lite_wheel = shared.openml_lite_wheel
 openml_lite_version = shared.openml_lite_version
 openml_lite_wheel_url = shared.openml_lite_wheel_url
+selenium_core = shared.selenium_core
 
 
 @pytest.hookimpl(trylast=True)
@@ -91,20 +92,6 @@ def pyodide_release(pyodide_dist_dir) -> str:
 def numpy_obtainable(pyodide_dist_dir) -> bool:
     """numpy's file is in the dist dir (0.27.7), so loadPackage("numpy") can work."""
     return "numpy" in shared.present_packages(pyodide_dist_dir)
-
-
-@pytest.fixture
-def selenium_core(selenium, openml_lite_wheel_url):
-    """The module's Pyodide (pytest-pyodide's `selenium`) with openml-lite installed by
-    micropip from the dist dir with deps=False (once per instance): numpy and pandas are
-    neither loaded nor needed."""
-    selenium.run_async(
-        "import importlib.util\n"
-        "if importlib.util.find_spec('openml_lite') is None:\n"
-        "    import micropip\n"
-        f"    await micropip.install({openml_lite_wheel_url!r}, deps=False)\n"
-    )
-    return selenium
 
 
 def _number(value):
