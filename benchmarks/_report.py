@@ -365,9 +365,10 @@ def note_lines(results: dict) -> list[str]:
 
 # == RESULTS.md ===================================================================================
 
-def write_section(text: str, begin: str, end: str) -> None:
-    """Put ``text`` (which starts with ``begin`` and ends with ``end``) in RESULTS.md in
-    place of the section between those markers, or at its end."""
+def write_section(text: str, begin: str, end: str, json_name: str) -> None:
+    """Print ``text`` (which starts with ``begin`` and ends with ``end``) and put it in
+    RESULTS.md in place of the section between those markers, or at its end."""
+    print("\n" + text.replace(begin, "").replace(end, "").strip())
     path = Path(__file__).resolve().parent / "RESULTS.md"
     old = path.read_text() if path.is_file() else ""
     if begin in old and end in old:
@@ -376,6 +377,7 @@ def write_section(text: str, begin: str, end: str) -> None:
     else:
         new = old.rstrip("\n") + "\n\n" + text
     path.write_text(new)
+    print(f"\nwrote benchmarks/{json_name} and its section of benchmarks/RESULTS.md")
 
 
 def keep_sync_paths_section(new_markdown: str, old_markdown: str) -> str:

@@ -407,10 +407,7 @@ def print_summary(results: dict) -> None:
 
 
 def report(results: dict) -> None:
-    text = section(results)
-    print("\n" + text.replace(BEGIN, "").replace(END, "").strip())
-    _report.write_section(text, BEGIN, END)
-    print("\nwrote benchmarks/first_data.json and its section of benchmarks/RESULTS.md")
+    _report.write_section(section(results), BEGIN, END, "first_data.json")
 
 
 # == main =========================================================================================

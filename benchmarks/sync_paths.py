@@ -396,10 +396,7 @@ def parse_args():
 
 
 def report(results: dict) -> None:
-    text = section(results)
-    print("\n" + text.replace(BEGIN, "").replace(END, "").strip())
-    _report.write_section(text, BEGIN, END)
-    print("\nwrote benchmarks/sync_paths.json and its section of benchmarks/RESULTS.md")
+    _report.write_section(section(results), BEGIN, END, "sync_paths.json")
 
 
 def main():
