@@ -49,9 +49,10 @@ class Request:
 
 
 async def load(request: Request, runtime: Runtime, fetcher: Fetcher, base_url: str | None):
-    # what the output kind asked for surely needs (numpy arrays may need pandas too:
-    # known once the features are)
-    await _ensure_modules(request, runtime, "numpy", *_OUTPUT_MODULES.get(request.as_frame, ()))
+    # what the output kind surely needs ("auto" counts as dense until the description
+    # says; numpy arrays may need pandas too: known once the features are)
+    kind = outputs.output_kind(request.as_frame, sparse=False)
+    await _ensure_modules(request, runtime, "numpy", *_OUTPUT_MODULES[kind])
     client = OpenMLClient(fetcher, base_url)
     report = LoadReport()
     report.start()
@@ -133,8 +134,8 @@ async def load(request: Request, runtime: Runtime, fetcher: Fetcher, base_url: s
     )
 
 
-# Modules an as_frame value needs whatever the dataset ("auto": pandas, unless sparse)
-_OUTPUT_MODULES = {True: ("pandas",), "auto": ("pandas",), "pandas": ("pandas",), "polars": ("polars",)}
+# The library each output kind builds with (numpy: every kind)
+_OUTPUT_MODULES = {"pandas": ("pandas",), "numpy": (), "polars": ("polars",)}
 
 
 def _output_kind(description: Description, request: Request) -> str:

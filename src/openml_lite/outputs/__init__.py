@@ -15,11 +15,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # numpy: imported by a load, not by the package
     from ..convert import Converted
 
-KINDS = ("pandas", "numpy", "polars")
-
-
 def output_kind(as_frame, *, sparse: bool) -> str:
-    """``as_frame`` (True, False, "auto", "pandas", "polars") as an output kind."""
+    """``as_frame`` (True, False, "auto", "pandas", "polars") as an output kind:
+    "pandas", "numpy" or "polars"."""
     if as_frame == "auto":
         return "numpy" if sparse else "pandas"
     if as_frame in (True, "pandas"):
