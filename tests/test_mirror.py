@@ -30,7 +30,8 @@ from openml_lite.mirror import (  # noqa: E402
     MirrorServer, build_mirror, fixture_datasets, parquet_path_for)
 from openml_lite.mirror.__main__ import main  # noqa: E402
 from openml_lite.mirror.build import decode_fixture_name, default_fixtures_dir  # noqa: E402
-from openml_lite.mirror.server import OPENML_ORIGINS  # noqa: E402
+from openml_lite.mirror.server import OPENML_ORIGINS, STAND_IN_ORIGINS  # noqa: E402
+from openml_lite.servers import Server, relative_path  # noqa: E402
 
 FIXTURES = default_fixtures_dir()
 RECORDS = fixture_datasets()
@@ -68,8 +69,8 @@ def recorded_names(prefix: str) -> list[str]:
     return [decode_fixture_name(n) for n in FIXTURE_NAMES if n.startswith(prefix)]
 
 
-def rewritten(text: str, origin: str) -> str:
-    for o in OPENML_ORIGINS:
+def rewritten(text: str, origin: str, origins=STAND_IN_ORIGINS) -> str:
+    for o in origins:
         text = text.replace(o, origin).replace(o.replace("/", "\\/"), origin.replace("/", "\\/"))
     return text
 
@@ -295,14 +296,13 @@ def test_served_description_is_the_recording(server, data_id):
     served = json.loads(body)["data_set_description"]
     original = json.loads(recorded(f"/api/v1/json/data/{data_id}"))["data_set_description"]
     pq_url = f"{server.url}/{parquet_path_for(data_id)}"
+    # a parquet_url of today's form where the recording names none; any other URL as recorded,
+    # only the hosts the mirror stands in for (www, data.openml.org) answered with its own
+    names_one = original.get("parquet_url") or original.get("minio_url")
     expected = {}
     for key, value in original.items():
-        if BY_ID[data_id]["has_parquet"] and key in ("parquet_url", "minio_url"):
-            value = pq_url
-        elif isinstance(value, str):
-            value = rewritten(value, server.url)
-        expected[key] = value
-        if key == "url" and BY_ID[data_id]["has_parquet"] and "parquet_url" not in original:
+        expected[key] = rewritten(value, server.url) if isinstance(value, str) else value
+        if key == "url" and BY_ID[data_id]["has_parquet"] and not names_one:
             expected["parquet_url"] = pq_url
     assert list(served.items()) == list(expected.items())
     # Served text = stored text with origins rewritten; untouched ones = the recording.
@@ -367,8 +367,34 @@ def test_error_body_lookups_answer_412(server):
     assert status == 412 and json.loads(body)["error"]["code"] == "364"
 
 
+def test_legacy_urls_stay_as_openml_wrote_them(server):
+    """wine_reviews (42074) as scikit-learn recorded it from OpenML: both parquet fields on
+    the older plain-http host; adult (1590): its minio_url there, no parquet_url."""
+    wine = description(server, 42074)
+    legacy = "http://openml1.win.tue.nl/dataset42074/dataset_42074.pq"
+    assert wine["parquet_url"] == wine["minio_url"] == legacy
+    adult = description(server, 1590)
+    assert adult["minio_url"] == "http://openml1.win.tue.nl/dataset1590/dataset_1590.pq"
+    assert "parquet_url" not in adult
+
+
+def test_rewrite_all_origins_leads_every_url_here(mirror):
+    with MirrorServer(mirror[0], rewrite_all_origins=True) as srv:
+        wine = description(srv, 42074)
+        assert wine["parquet_url"] == f"{srv.url}/dataset42074/dataset_42074.pq"
+        status, _, body = fetch(wine["parquet_url"])  # the older path form is served too
+        assert status == 200 and body == (srv.root / parquet_path_for(42074)).read_bytes()
+        original = recorded("/api/v1/json/data/42074").decode()
+        stored = (srv.root / "api/v1/json/data/42074.json").read_text()
+        assert stored == original
+        status, _, body = fetch(f"{srv.url}/api/v1/json/data/42074")
+        assert body.decode() == rewritten(stored, srv.url, OPENML_ORIGINS)
+
+
 @pytest.mark.parametrize("data_id", DENSE + SPARSE)
-def test_description_urls_point_back_at_the_mirror(server, data_id):
+def test_description_urls_lead_to_the_mirror(server, data_id):
+    """The ARFF url and the parquet file, as a client maps them (servers.py): every age of
+    URL in the recordings leads to the mirror's files."""
     desc = description(server, data_id)
     assert desc["url"].startswith(f"{server.url}/data/v1/download/{desc['file_id']}/")
     status, headers, body = fetch(desc["url"])
@@ -378,8 +404,9 @@ def test_description_urls_point_back_at_the_mirror(server, data_id):
     if data_id in SPARSE:
         assert "parquet_url" not in desc and "minio_url" not in desc
         return
-    assert desc["parquet_url"] == f"{server.url}/{parquet_path_for(data_id)}"
-    status, headers, body = fetch(desc["parquet_url"])
+    named = desc.get("parquet_url") or desc["minio_url"]
+    assert relative_path(named, [Server.at(server.url)]) == parquet_path_for(data_id)
+    status, headers, body = fetch(f"{server.url}/{parquet_path_for(data_id)}")
     assert status == 200 and headers["Content-Type"] == "application/octet-stream"
     assert headers["Accept-Ranges"] == "bytes"
     assert body == (server.root / parquet_path_for(data_id)).read_bytes()

@@ -18,7 +18,8 @@ _EXPORTS = {
     **dict.fromkeys([
         "ArffFallbackWarning", "ColumnNotFoundError", "DataIntegrityError",
         "DatasetNotFoundError", "DownloadError", "EngineUnavailableError",
-        "InactiveDatasetWarning", "MissingDependencyError", "OpenMLError", "TargetColumnError",
+        "InactiveDatasetWarning", "MissingColumnError", "MissingDependencyError", "OpenMLError",
+        "TargetColumnError", "UnusableParquetError",
     ], "errors"),
 }
 
@@ -27,6 +28,7 @@ __all__ = [
     "patch_sklearn", "unpatch_sklearn", "last_load_report", "LoadReport",
     "OpenMLError", "DatasetNotFoundError", "TargetColumnError", "ColumnNotFoundError",
     "DownloadError", "DataIntegrityError", "EngineUnavailableError", "MissingDependencyError",
+    "MissingColumnError", "UnusableParquetError",
     "ArffFallbackWarning", "InactiveDatasetWarning",
 ]
 

@@ -17,12 +17,14 @@ from ._compat import Runtime
 from .bunch import make_bunch
 from .errors import (
     ArffFallbackWarning, ColumnTypeError, DataIntegrityError, DownloadError,
-    EngineUnavailableError, InactiveDatasetWarning, MissingDependencyError, OpenMLError,
+    EngineUnavailableError, InactiveDatasetWarning, MissingColumnError, MissingDependencyError,
+    OpenMLError, UnusableParquetError,
 )
 from .fetcher import Fetcher, Pending
 from .openml import Description, Feature, OpenMLClient
 from .report import LoadReport, publish
 from .selection import Selection, select_columns
+from .servers import ServerPool
 from .transport import Response
 
 log = logging.getLogger("openml_lite")
@@ -48,12 +50,13 @@ class Request:
     columns: tuple[str, ...] | None = None  # only these data columns (and the target)
 
 
-async def load(request: Request, runtime: Runtime, fetcher: Fetcher, base_url: str | None):
+async def load(request: Request, runtime: Runtime, fetcher: Fetcher, base_url):
     # what the output kind surely needs ("auto" counts as dense until the description
     # says; numpy arrays may need pandas too: known once the features are)
     kind = outputs.output_kind(request.as_frame, sparse=False)
     await _ensure_modules(request, runtime, "numpy", *_OUTPUT_MODULES[kind])
     client = OpenMLClient(fetcher, base_url)
+    pool = client.pool  # the servers, in order; which served what
     report = LoadReport()
     report.start()
     data_id = request.data_id
@@ -77,8 +80,8 @@ async def load(request: Request, runtime: Runtime, fetcher: Fetcher, base_url: s
                 engine=fetcher.start(_engine(request, runtime)),
                 # columns= needs the features to know which byte ranges to ask for
                 body=None if request.columns is not None else fetcher.start(
-                    _data_file(fetcher, description.parquet_url, description, request, report, "parquet",
-                               book=False)))
+                    _data_file(fetcher, pool, description.parquet_url, description, request, report,
+                               "parquet", book=False)))
             pending += [early.engine, early.body]
         features = await client.features(description, features_answer)
         # the row count, for checking parquet and for liac-arff's shape; sparse data needs none
@@ -100,8 +103,8 @@ async def load(request: Request, runtime: Runtime, fetcher: Fetcher, base_url: s
         parts = None
         if early is not None:
             try:
-                parts = await _from_parquet(fetcher, description, features, qualities, selection,
-                                            output, request, report, early)
+                parts = await _from_parquet(fetcher, pool, description, features, qualities,
+                                            selection, output, request, report, early)
             except _ParquetUnavailable as reason:
                 why_arff = str(reason)
         if parts is None:
@@ -109,8 +112,8 @@ async def load(request: Request, runtime: Runtime, fetcher: Fetcher, base_url: s
                 f"dataset {description.label}: {why_arff}; reading the ARFF file instead "
                 "(the slow path; same result as sklearn).", ArffFallbackWarning, stacklevel=4,
             )
-            parts = await _from_arff(fetcher, runtime, description, features, selection, output,
-                                     request, qualities, report)
+            parts = await _from_arff(fetcher, pool, runtime, description, features, selection,
+                                     output, request, qualities, report)
     except BaseException:
         for request_running in pending:
             if request_running is not None:
@@ -118,6 +121,8 @@ async def load(request: Request, runtime: Runtime, fetcher: Fetcher, base_url: s
         raise
 
     await fetcher.commit()  # only now: nothing of a failed load reaches the cache
+    report.served = [served.as_dict() for served in pool.served]
+    report.skipped = dict(pool.skipped)
     report.mark("save")
     report.finish()
     publish(report)
@@ -206,13 +211,21 @@ def _why_not_parquet(description: Description, request: Request) -> str | None:
     return None
 
 
-async def _data_file(fetcher: Fetcher, url: str, description: Description, request: Request,
-                     report: LoadReport, source: str, *, cache_only: bool = False, book: bool = True):
-    """Download a data file (with progress) and, if ``book``, book it in the report;
-    with ``cache_only``, None when it is not in the cache."""
-    bar = progress.resolve(request.progress)
-    response = await fetcher.get(url, dataset=description.label, progress=bar(url) if bar else None,
-                                 cache_only=cache_only)
+async def _data_file(fetcher: Fetcher, pool: ServerPool, url: str, description: Description,
+                     request: Request, report: LoadReport, source: str, *, cache_only: bool = False,
+                     book: bool = True):
+    """Download a data file (with progress) from the first server that has it (``url`` as
+    the description writes it, mapped onto the load's servers) and, if ``book``, book it
+    in the report; with ``cache_only``, None when it is not in the cache. A server that
+    does not have it answers 403/404/410; no server has it: DownloadError."""
+    candidates = pool.data_file(url)
+    what = f"the {source} file"
+    if cache_only:
+        response = await pool.cached(fetcher, candidates, what=what)
+    else:
+        bar = progress.resolve(request.progress)
+        response = await pool.first(fetcher, candidates, what=what, dataset=description.label,
+                                    progress=bar(candidates[0][1]) if bar else None)
     if response is not None and book:
         _book_file(report, response, source)
     return response
@@ -229,18 +242,18 @@ def _book(report: LoadReport, url: str, size: int, *, cached: bool, source: str 
     report.mark("download")
 
 
-async def _from_parquet(fetcher: Fetcher, description: Description, features: list[Feature],
-                        qualities: dict, selection: Selection, output: str, request: Request,
-                        report: LoadReport, early: _EarlyParquet):
+async def _from_parquet(fetcher: Fetcher, pool: ServerPool, description: Description,
+                        features: list[Feature], qualities: dict, selection: Selection, output: str,
+                        request: Request, report: LoadReport, early: _EarlyParquet):
     from . import convert  # numpy (and the output's library): imported by a load
 
-    url = description.parquet_url
     try:
         engine = await early.engine.result()
     except _ParquetUnavailable:  # no engine: the download begun is not needed
         if early.body is not None:
             early.body.discard()
-        fetcher.unstage(url)  # if it came already: never checked, so never cached
+        for _, url in pool.data_file(description.parquet_url):
+            fetcher.unstage(url)  # if it came already: never checked, so never cached
         raise
     report.engine = engine.NAME
     report.mark("engine")  # in Pyodide this may include loading the engine's package
@@ -255,16 +268,20 @@ async def _from_parquet(fetcher: Fetcher, description: Description, features: li
     # damaged twice, the ARFF copy is read instead. A damaged partial download is
     # followed by the whole file.
     while True:
-        body, partial = await _parquet_body(fetcher, url, description, request, report,
-                                            needed if ranged else None, answer)
+        body, partial, url = await _parquet_body(fetcher, pool, description, request, report,
+                                                 needed if ranged else None, answer)
         answer = None  # a second try downloads anew
         try:
-            table = _decode(engine, body, description, checked, qualities, url, needed)
+            table = _decode(engine, body, description, checked, qualities, url, needed, features)
             report.mark("decode")
             parts = outputs.build(convert.convert(table, description, features, selection,
                                                   dtypes=request.dtypes), output)
             report.mark("convert")
             return parts
+        except MissingColumnError as problem:
+            # not damage (the file OpenML has): neither downloaded again nor cached
+            fetcher.unstage(url)
+            raise _ParquetUnavailable(str(problem)) from problem
         except ColumnTypeError as problem:
             # a readable file with a column we cannot use: not damage, so neither
             # downloaded again nor cached; the ARFF copy gives the data
@@ -282,71 +299,74 @@ async def _from_parquet(fetcher: Fetcher, description: Description, features: li
             log.warning("%s; downloading it again", problem)
 
 
-async def _parquet_body(fetcher: Fetcher, url: str, description: Description, request: Request,
-                        report: LoadReport, columns: list[str] | None,
-                        answer: Pending | None = None) -> tuple[bytes, bool]:
+async def _parquet_body(fetcher: Fetcher, pool: ServerPool, description: Description,
+                        request: Request, report: LoadReport, columns: list[str] | None,
+                        answer: Pending | None = None) -> tuple[bytes, bool, str]:
     """The parquet file's bytes (from ``answer``, if the download was begun already),
-    and whether they are only ``columns``' part of it (a whole file in the cache is
-    read rather than ranges fetched)."""
+    whether they are only ``columns``' part of it (a whole file in the cache is read
+    rather than ranges fetched), and the URL they came from."""
+    url = description.parquet_url
     try:
         response = None
         if answer is not None:
             response = await answer.result()
             _book_file(report, response, "parquet")
         elif columns is not None:
-            response = await _data_file(fetcher, url, description, request, report, "parquet",
+            response = await _data_file(fetcher, pool, url, description, request, report, "parquet",
                                         cache_only=True)
             if response is None:
-                ranged = await _column_ranges(fetcher, url, description, request, report, columns)
+                ranged = await _column_ranges(fetcher, pool, description, request, report, columns)
                 if ranged is not None:
                     return ranged
         if response is None:
-            response = await _data_file(fetcher, url, description, request, report, "parquet")
+            response = await _data_file(fetcher, pool, url, description, request, report, "parquet")
     except DownloadError as error:
+        if error.status in _PARQUET_MISSING and not error.tried:  # OpenML #1151, #1197
+            raise _ParquetUnavailable(f"its parquet file {error.url} answered HTTP {error.status}") from error
+        if error.status in _PARQUET_MISSING:
+            raise _ParquetUnavailable(f"no server has its parquet file ({error})") from error
         raise _ParquetUnavailable(f"its parquet file could not be downloaded ({error})") from error
-    if response.status in _PARQUET_MISSING:
-        raise _ParquetUnavailable(f"its parquet file {url} answered HTTP {response.status}")
-    if not response.ok:
-        raise DownloadError(
-            f"{url} answered HTTP {response.status} for the parquet file of {description.label}.",
-            dataset=description.label, url=url, status=response.status,
-        )
-    return response.body, False
+    return response.body, False, response.url
 
 
-async def _column_ranges(fetcher: Fetcher, url: str, description: Description, request: Request,
-                         report: LoadReport, columns: list[str]) -> tuple[bytes, bool] | None:
-    """``columns``' part of the file by range requests (or the whole file, if the server
-    sent it anyway); None when ranges cannot be used here."""
+async def _column_ranges(fetcher: Fetcher, pool: ServerPool, description: Description,
+                         request: Request, report: LoadReport,
+                         columns: list[str]) -> tuple[bytes, bool, str] | None:
+    """``columns``' part of the file by range requests to the first server left (or the
+    whole file, if it sent it anyway); None when ranges cannot be used there."""
     from . import projection  # imported when used: a fresh page compiles less
     from .parquet_footer import FooterError
 
+    server, url = pool.data_file(description.parquet_url)[0]
     bar = progress.resolve(request.progress)
     try:
         got = await projection.fetch_columns(fetcher, url, columns, dataset=description.label,
                                              progress=bar(url) if bar else None)
-    except (projection.RangesUnsupported, FooterError, DataIntegrityError) as why:
+    except (projection.RangesUnsupported, FooterError, DataIntegrityError, DownloadError) as why:
         log.info("%s: downloading the whole parquet file, not just some columns (%s)",
                  description.label, why)
         return None
+    pool.book("the parquet file (byte ranges)", url, server, cached=False)
     if isinstance(got, Response):  # the server sent the whole file anyway
         fetcher.stage(url, got.body)
         _book(report, url, len(got.body), cached=False)
-        return got.body, False
+        return got.body, False, url
     _book(report, url, got.downloaded, cached=False, range_requests=got.requests)
-    return got.body, True
+    return got.body, True, url
 
 
 def _decode(engine, body: bytes, description: Description, features: list[Feature],
-            qualities: dict, url: str, columns: list[str] | None = None):
+            qualities: dict, url: str, columns: list[str] | None = None,
+            all_features: list[Feature] | None = None):
     """Decode (all columns, or ``columns``) and check the columns of ``features``;
     any failure is a DataIntegrityError naming dataset and URL."""
     from . import integrity
 
     integrity.check_parquet_bytes(body, description, url)
+    integrity.check_columns_present(body, description, features, url, all_features)
     try:
         table = engine.read(body, columns)
-    except ColumnTypeError:  # readable, with a type we cannot use: not damage
+    except UnusableParquetError:  # readable, with a type we cannot use: not damage
         raise
     except OpenMLError as error:
         if error.dataset is None:  # an engine's own check: say which dataset and URL
@@ -363,27 +383,22 @@ def _decode(engine, body: bytes, description: Description, features: list[Featur
     return table
 
 
-async def _from_arff(fetcher: Fetcher, runtime: Runtime, description: Description,
+async def _from_arff(fetcher: Fetcher, pool: ServerPool, runtime: Runtime, description: Description,
                      features: list[Feature], selection: Selection, output: str,
                      request: Request, qualities: dict, report: LoadReport):
     from . import arff  # the slow path, imported when taken
 
-    url = description.get("url")
     if runtime.load_package is not None:  # its ARFF parser; a fresh kernel has not loaded it
         await runtime.ensure_importable("sklearn", "scikit-learn")
     # sklearn's pandas parser (dense data) and every frame it makes need pandas
     if output != "numpy" or not (description.is_sparse or request.parser == "liac-arff"):
         await _ensure_modules(request, runtime, "pandas")
-    response = await _data_file(fetcher, url, description, request, report, "arff")
-    if not response.ok:
-        raise DownloadError(
-            f"{url} answered HTTP {response.status} for the ARFF file of {description.label}.",
-            dataset=description.label, url=url, status=response.status,
-        )
+    response = await _data_file(fetcher, pool, description.get("url"), description, request, report,
+                                "arff")
     try:
-        arff.check_md5(response.body, description, url)
+        arff.check_md5(response.body, description, response.url)
     except Exception:
-        await fetcher.forget(url)
+        await fetcher.forget(response.url)
         raise
     shape = None  # only liac-arff on dense data uses it; -1 = unknown, as in sklearn
     if not description.is_sparse:

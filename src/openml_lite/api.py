@@ -26,7 +26,7 @@ def fetch_openml(
     parser: str = "auto",
     read_csv_kwargs: dict | None = None,
     engine: str = "auto",
-    base_url: str | None = None,
+    base_url: str | list[str] | None = None,
     progress="auto",
     dtypes: str = "sklearn",
     columns: list[str] | None = None,
@@ -45,9 +45,16 @@ def fetch_openml(
     engine : {"auto", "pyarrow", "fastparquet", "polars", "js"}
         The parquet reader; "auto" takes the fastest one that works here ("js", the
         bundled JavaScript decoder, exists only in Pyodide).
-    base_url : str, optional
-        OpenML server root (default ``$OPENML_LITE_BASE_URL`` or https://www.openml.org),
-        e.g. a local mirror (``python -m openml_lite.mirror serve``).
+    base_url : str or list of str, optional
+        The OpenML server (default ``$OPENML_LITE_BASE_URL`` or https://www.openml.org), or
+        several, in order (a list, or one string of URLs separated by spaces or commas;
+        the environment variable takes the same forms): servers and mirrors, e.g. a local
+        mirror (``python -m openml_lite.mirror serve``) or a static one (``python -m
+        openml_lite.mirror export``). Each request goes to the first that answers; one
+        that does not answer, or answers as no OpenML server does, is left out for the
+        rest of the load (``LoadReport.served`` and ``.skipped`` say which served what).
+        URLs in OpenML's descriptions, of every age (``http://openml1.win.tue.nl/...``,
+        ``api.openml.org``), are mapped onto these servers over https where possible.
     progress : "auto", bool or callable(received, total)
         A progress bar for data files over 1 MB: "auto" shows it in terminals and
         notebooks (not under pytest, not with ``OPENML_LITE_PROGRESS=0``); a callable
@@ -90,7 +97,7 @@ async def fetch_openml_async(
     parser: str = "auto",
     read_csv_kwargs: dict | None = None,
     engine: str = "auto",
-    base_url: str | None = None,
+    base_url: str | list[str] | None = None,
     progress="auto",
     dtypes: str = "sklearn",
     columns: list[str] | None = None,
@@ -125,6 +132,9 @@ def _request(*, name, version, data_id, data_home, target_column, cache, return_
     _check(progress in ("auto", True, False) or callable(progress), "progress",
            "'auto', a bool or a callable", progress)
     _check(dtypes in ("sklearn", "openml"), "dtypes", "a str among {'sklearn', 'openml'}", dtypes)
+    _check(base_url is None or isinstance(base_url, str)
+           or (isinstance(base_url, (list, tuple)) and all(isinstance(u, str) for u in base_url)),
+           "base_url", "a str, a list of str or None", base_url)
     _check(columns is None or (isinstance(columns, (list, tuple)) and len(columns) > 0
                                and all(isinstance(c, str) for c in columns)),
            "columns", "a non-empty list of str or None", columns)

@@ -11,11 +11,14 @@ from __future__ import annotations
 class OpenMLError(ValueError):
     """Base of every openml-lite error about a dataset (sklearn raises ValueError too)."""
 
-    def __init__(self, message: str, *, dataset: str | None = None, url: str | None = None):
+    def __init__(self, message: str, *, dataset: str | None = None, url: str | None = None,
+                 tried: list[tuple[str, str]] | None = None):
         super().__init__(message)
         self.message = message
         self.dataset = dataset
         self.url = url
+        #: (server, what it answered) of each server asked, where several were
+        self.tried = tried or []
 
     def __str__(self) -> str:
         return self.message
@@ -56,14 +59,23 @@ class DataIntegrityError(OpenMLError):
     """Downloaded bytes are not what the dataset's metadata promises."""
 
 
-class ColumnTypeError(OpenMLError):
+class UnusableParquetError(OpenMLError):
+    """A readable parquet file that cannot give the dataset its metadata describes. Not
+    damage: downloading the file again would not help (the ARFF copy is read)."""
+
+
+class ColumnTypeError(UnusableParquetError):
     """A readable parquet file with a column whose type openml-lite cannot use: a type
-    OpenML does not write, or one that does not fit the column's declared OpenML type.
-    Not damage: downloading the file again would not help (the ARFF copy is read)."""
+    OpenML does not write, or one that does not fit the column's declared OpenML type."""
 
     @classmethod
     def unknown(cls, column: str, type_) -> "ColumnTypeError":
         return cls(f"column {column!r} has the type {type_}, which OpenML does not write")
+
+
+class MissingColumnError(UnusableParquetError):
+    """A readable parquet file without a column that OpenML's features list names (OpenML
+    converted some datasets so: OpenML #1165)."""
 
 
 class EngineUnavailableError(OpenMLError, ImportError):

@@ -33,23 +33,24 @@ class Fetcher:
     async def get(
         self, url: str, *, dataset: str | None = None, cacheable: bool = True,
         progress: ProgressCallback | None = None, headers: dict[str, str] | None = None,
-        cache_only: bool = False,
+        cache_only: bool = False, retries: int | None = None, use_cache: bool = True,
     ) -> Response | None:
         """A 2xx answer or an error answer that is not transient (4xx).
 
-        Network failures and transient statuses are retried ``n_retries`` times, waiting
-        ``delay``, then twice that, four times, ... (429: what Retry-After says), then
-        raise :class:`DownloadError`.
+        Network failures and transient statuses are retried ``retries`` times (default
+        ``n_retries``), waiting ``delay``, then twice that, four times, ... (429: what
+        Retry-After says), then raise :class:`DownloadError`. ``use_cache=False``: the
+        caller looked in the cache already (``cached``).
         """
-        if cacheable:
-            cached = self.staged.get(url) or await self.cache.get(url)
+        if cacheable and use_cache:
+            cached = await self.cached(url)
             if cached is not None:
-                self.log.append(f"cache {url}")
                 if progress is not None:  # callers see every load complete, cached or not
-                    progress(len(cached), len(cached))
-                return Response(url=url, status=200, body=cached, cached=True)
+                    progress(len(cached.body), len(cached.body))
+                return cached
         if cache_only:  # the caller has another way to get it (range requests)
             return None
+        retries = self.n_retries if retries is None else retries
         attempt, status = 0, None
         while True:
             self.log.append(f"http {url}")
@@ -60,13 +61,14 @@ class Fetcher:
                 problem = _transient_problem(response)
                 wait = _retry_after(response, backoff) if status == 429 else backoff
             except TransportError as error:
-                problem, wait = str(error), backoff
+                problem, wait, status = str(error), backoff, None
             if problem is None:
                 break
-            if attempt >= self.n_retries:
+            if attempt >= retries:
+                tries = "1 attempt" if attempt == 0 else f"{attempt + 1} attempts"
                 raise DownloadError(
                     f"could not download {url} for {dataset or 'the dataset'} after "
-                    f"{attempt + 1} attempts: {problem}. Check the network or the server "
+                    f"{tries}: {problem}. Check the network or the server "
                     "(base_url / OPENML_LITE_BASE_URL), then try again.",
                     dataset=dataset, url=url, status=status,
                 )
@@ -75,6 +77,16 @@ class Fetcher:
         if response.ok and cacheable:
             self.staged[url] = response.body
         return response
+
+    async def cached(self, url: str) -> Response | None:
+        """This URL's copy from this load's downloads or from the cache, else None."""
+        body = self.staged.get(url)
+        if body is None:
+            body = await self.cache.get(url)
+        if body is None:
+            return None
+        self.log.append(f"cache {url}")
+        return Response(url=url, status=200, body=body, cached=True)
 
     def stage(self, url: str, body: bytes) -> None:
         """Book bytes fetched another way (e.g. a whole file answering a Range request)."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .errors import DataIntegrityError
+from .errors import DataIntegrityError, MissingColumnError
 from .openml import Description, Feature
 from .parquet_footer import MAGIC
 from .table import DictColumn, NullColumn, Table
@@ -36,6 +36,43 @@ def check_parquet_bytes(body: bytes, description: Description, url: str) -> None
         raise damaged(description, url, problem)
 
 
+def check_columns_present(body: bytes, description: Description, features: list[Feature],
+                          url: str, all_features: list[Feature] | None = None) -> None:
+    """Every column of ``features`` in the file's footer (before an engine is asked for
+    them, which would fail as on damage); a footer this module cannot read is left to the
+    engine. ``all_features``: the whole features list (default ``features``)."""
+    from .parquet_footer import FooterError, footer_length, parse_footer
+
+    try:
+        length = footer_length(body[-8:])
+        columns = parse_footer(bytes(body[-8 - length:-8]), len(body)).columns
+    except (FooterError, ValueError):
+        return
+    missing = missing_columns(columns, features, all_features)
+    if missing:
+        raise lacks_columns(description, url, missing)
+
+
+def missing_columns(columns, features: list[Feature], all_features: list[Feature] | None = None) -> list[str]:
+    """The columns of ``features`` that a file of ``columns`` lacks, when that is all that is
+    wrong with it: a file holding a name the features list does not know is another file,
+    or a damaged one (a flipped bit in the footer renames columns, or leaves none), not
+    an incomplete one ([]: the checks that follow call it damaged)."""
+    known = {f.name for f in (all_features or features)}
+    if not columns or any(name not in known for name in columns):
+        return []
+    present = set(columns)
+    return [f.name for f in features if f.name not in present]
+
+
+def lacks_columns(description: Description, url: str, missing: list[str]) -> MissingColumnError:
+    said = ", ".join(map(repr, missing))
+    return MissingColumnError(
+        f"its parquet file {url} is readable but lacks the column{'s' * (len(missing) > 1)} "
+        f"{said} that OpenML's features list names (OpenML converted some files so: OpenML #1165)",
+        dataset=description.label, url=url)
+
+
 def null_counts(table: Table) -> dict[str, int]:
     """Missing values per column, counted once for both checks below."""
     return {name: count_nulls(column) for name, column in table.items()}
@@ -43,9 +80,12 @@ def null_counts(table: Table) -> dict[str, int]:
 
 def check_table(table: Table, description: Description, features: list[Feature],
                 qualities: dict, url: str, nulls: dict[str, int]) -> None:
-    missing = [f.name for f in features if f.name not in table]
-    if missing:
-        raise damaged(description, url, f"columns {missing} of the features list are not in it")
+    if any(f.name not in table for f in features):
+        missing = missing_columns(list(table), features)
+        if missing:
+            raise lacks_columns(description, url, missing)
+        raise damaged(description, url, "columns of the features list are not in it: "
+                      f"{[f.name for f in features if f.name not in table]}")
     lengths = {len(column) for column in table.values()}
     if len(lengths) > 1:
         raise damaged(description, url, f"columns of different lengths {sorted(lengths)}")

@@ -8,23 +8,14 @@ into small records; the raw dicts are kept, because sklearn returns them as
 from __future__ import annotations
 
 import json
-import os
 import warnings
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from .errors import DataIntegrityError, DatasetNotFoundError, DownloadError, OpenMLError
 from .fetcher import Fetcher, Pending
+from .servers import ServerPool, servers_from
 from .transport import Response
-
-DEFAULT_BASE_URL = "https://www.openml.org"
-BASE_URL_ENV = "OPENML_LITE_BASE_URL"
-
-
-def resolve_base_url(base_url: str | None = None) -> str:
-    """``base_url``, else ``$OPENML_LITE_BASE_URL``, else openml.org (no trailing /)."""
-    url = base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
-    return url.rstrip("/")
 
 
 class Feature(NamedTuple):
@@ -95,23 +86,26 @@ class Description:
 
 
 class OpenMLClient:
-    """Async access to one OpenML server's JSON API."""
+    """Async access to OpenML's JSON API on the servers of one load (``base_url``: one
+    or several, see servers.py), each document from the first server that gives it."""
 
-    def __init__(self, fetcher: Fetcher, base_url: str | None = None):
+    def __init__(self, fetcher: Fetcher, base_url=None, *, pool: ServerPool | None = None):
         self.fetcher = fetcher
-        self.base_url = resolve_base_url(base_url)
+        self.pool = pool if pool is not None else ServerPool(servers_from(base_url))
 
-    def api_url(self, path: str) -> str:
-        return f"{self.base_url}/api/v1/json/{path}"
+    @property
+    def where(self) -> str:
+        """The servers, for messages: ``at https://www.openml.org`` (or several)."""
+        return "at " + ", ".join(map(str, self.pool.servers))
 
     async def find_by_name(self, name: str, version: int | str) -> int:
         """The data_id of ``name`` at ``version`` (``"active"``: the oldest active one)."""
         label = f"'{name}'"
-        search = self.api_url(f"data/list/data_name/{name}/limit/2")
+        search = f"data/list/data_name/{name}/limit/2"
         if version == "active":
-            found = await self._json(
-                search + "/status/active/", dataset=label,
-                not_found=f"OpenML has no active dataset named {label} at {self.base_url}. "
+            found = await self.document(
+                search + "/status/active/", what="the name lookup", dataset=label,
+                not_found=f"OpenML has no active dataset named {label} {self.where}. "
                 "If it exists only in deactivated versions, pass version=<n> or the "
                 "data_id to load one anyway.",
             )
@@ -120,19 +114,21 @@ class OpenMLClient:
                 warnings.warn(_several_active_versions(name, datasets), stacklevel=5)
             return int(datasets[0]["did"])
         try:
-            found = await self._json(f"{search}/data_version/{version}", dataset=label, not_found=None)
+            found = await self.document(f"{search}/data_version/{version}", what="the name lookup",
+                                        dataset=label, not_found="no such version")
         except DatasetNotFoundError:
             # OpenML lists only active datasets unless a status is given.
-            found = await self._json(
-                f"{search}/data_version/{version}/status/deactivated", dataset=label,
-                not_found=f"Dataset {label} with version {version} not found at {self.base_url}.",
+            found = await self.document(
+                f"{search}/data_version/{version}/status/deactivated", what="the name lookup",
+                dataset=label,
+                not_found=f"Dataset {label} with version {version} not found {self.where}.",
             )
         return int(found["data"]["dataset"][0]["did"])
 
     async def description(self, data_id: int) -> Description:
-        found = await self._json(
-            self.api_url(f"data/{data_id}"), dataset=f"data_id={data_id}",
-            not_found=f"Dataset with data_id {data_id} not found at {self.base_url}.",
+        found = await self.document(
+            f"data/{data_id}", what="the description", dataset=f"data_id={data_id}",
+            not_found=f"Dataset with data_id {data_id} not found {self.where}.",
         )
         return Description.from_json(found["data_set_description"])
 
@@ -140,89 +136,107 @@ class OpenMLClient:
         """Begin both requests before the description arrives (they need only the id:
         a round trip less). Their answers go to ``features`` and ``qualities``."""
         label = f"data_id={data_id}"  # as the description's own request names it
-        return tuple(self.fetcher.start(self.fetcher.get(url, dataset=label))
-                     for url in (self._features_url(data_id), self._qualities_url(data_id)))
-
-    def _features_url(self, data_id: int) -> str:
-        return self.api_url(f"data/features/{data_id}")
-
-    def _qualities_url(self, data_id: int) -> str:
-        return self.api_url(f"data/qualities/{data_id}")
+        return (self.fetcher.start(self._features(data_id, label)),
+                self.fetcher.start(self._qualities(data_id, label)))
 
     async def features(self, description: Description, answer: Pending | None = None) -> list[Feature]:
-        found = await self._json(
-            self._features_url(description.id), dataset=description.label,
-            not_found=f"OpenML has no features for dataset {description.label}.", answer=answer,
-        )
-        features = [Feature.from_json(raw) for raw in found["data_features"]["feature"]]
-        return sorted(features, key=lambda f: f.index)
+        if answer is None:
+            return await self._features(description.id, description.label)
+        return await answer.result()
 
     async def qualities(self, description: Description, answer: Pending | None = None) -> dict[str, str]:
         """Name -> value; empty when OpenML has not computed them (they are optional)."""
-        try:
-            found = await self._json(
-                self._qualities_url(description.id), dataset=description.label,
-                not_found="no qualities", answer=answer,
-            )
-        except DatasetNotFoundError:
+        if answer is None:
+            return await self._qualities(description.id, description.label)
+        return await answer.result()
+
+    async def _features(self, data_id: int, label: str) -> list[Feature]:
+        found = await self.document(f"data/features/{data_id}", what="the features", dataset=label,
+                                    not_found=f"OpenML has no features for dataset {label}.")
+        features = [Feature.from_json(raw) for raw in found["data_features"]["feature"]]
+        return sorted(features, key=lambda f: f.index)
+
+    async def _qualities(self, data_id: int, label: str) -> dict[str, str]:
+        # OpenML's "no qualities" (or any not-found answer) is an answer: none, from that server
+        found = await self.document(f"data/qualities/{data_id}", what="the qualities", dataset=label,
+                                    not_found=None)
+        if found is None:
             return {}
         qualities = found.get("data_qualities", {}).get("quality", [])
         return {q["name"]: q.get("value") for q in qualities}
 
-    async def _json(self, url: str, *, dataset: str, not_found: str | None,
-                    answer: Pending | None = None) -> dict[str, Any]:
-        """The JSON document at ``url`` (or in ``answer``, a request already begun)."""
-        try:
-            return await self._json_once(url, dataset=dataset, not_found=not_found, answer=answer)
-        except _DamagedCopy:
-            # a cached copy that does not parse: dropped already, ask the server
-            return await self._json_once(url, dataset=dataset, not_found=not_found)
+    async def document(self, path: str, *, what: str, dataset: str,
+                       not_found: str | None) -> dict[str, Any] | None:
+        """The JSON document at ``path`` of OpenML's API (``data/61``), from the first
+        server that has it. ``not_found``: the message when no server has it; None: such
+        an answer is the answer (then None)."""
 
-    async def _json_once(self, url: str, *, dataset: str, not_found: str | None,
-                         answer: Pending | None = None) -> dict[str, Any]:
-        if answer is None:
-            response = await self.fetcher.get(url, dataset=dataset)
-        else:
-            response = await answer.result()
-        if response.status in (404, 412):
-            server_said = _openml_error_text(response)
-            message = f"{not_found} ({server_said})" if not_found else server_said
-            raise DatasetNotFoundError(message, dataset=dataset, url=url)
-        if not response.ok:
-            raise DownloadError(
-                f"{url} answered HTTP {response.status} while loading {dataset}.",
-                dataset=dataset, url=url, status=response.status,
-            )
-        try:
-            document = json.loads(response.body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as error:
-            await self.fetcher.forget(url)
-            if response.cached:
-                raise _DamagedCopy() from error
-            raise DataIntegrityError(
-                f"{url} did not answer with JSON while loading {dataset} "
-                f"(it starts with {response.body[:40]!r}). Is base_url an OpenML server?",
-                dataset=dataset, url=url,
-            ) from error
-        if not isinstance(document, dict) or "error" in document:
-            await self.fetcher.forget(url)
-            raise OpenMLError(
-                f"OpenML answered {url} with an error while loading {dataset}: "
-                f"{_openml_error_text(response)}", dataset=dataset, url=url,
-            )
-        return document
+        def read(response: Response):
+            return read_document(response, dataset=dataset, not_found=not_found)
+
+        return await self.pool.first(self.fetcher, self.pool.api(path), what=what, dataset=dataset,
+                                     read=read)
 
 
-class _DamagedCopy(Exception):
-    """A cached document that does not parse (it has been dropped)."""
+#: OpenML's error codes (V1, kept by its V2 API) for "there is no such thing": unknown
+#: dataset (111; 271 and 361 at the features and qualities endpoints), no features (272),
+#: no qualities (362), no results of a list (372)
+NOT_FOUND_CODES = {"111", "271", "272", "361", "362", "372"}
+_NOT_FOUND_STATUS = {404, 410, 412}
 
 
-def _openml_error_text(response: Response) -> str:
+def read_document(response: Response, *, dataset: str, not_found: str | None) -> dict[str, Any] | None:
+    """One answer of OpenML's JSON API, as a document or a typed error. Understands
+    OpenML's error bodies: V1's ``{"error": {"code", "message"}}`` (HTTP 412, or 200 from a
+    static mirror) and its next API's RFC 9457 problem documents (``type``, ``title``,
+    ``status``, ``detail``, ``code``; 404 where V1 said 412)."""
+    url = response.url
+    error = openml_error(response.body)
+    if response.status in _NOT_FOUND_STATUS or (error is not None and error[0] in NOT_FOUND_CODES):
+        if not_found is None:
+            return None
+        said = f"OpenML error {error[0]}: {error[1]}" if error else f"HTTP {response.status}"
+        raise DatasetNotFoundError(f"{not_found} ({said})" if not_found else said,
+                                   dataset=dataset, url=url)
+    if error is not None:
+        raise OpenMLError(f"OpenML answered {url} with an error while loading {dataset}: "
+                          f"OpenML error {error[0]}: {error[1]} (HTTP {response.status})",
+                          dataset=dataset, url=url)
+    if not response.ok:
+        raise DownloadError(f"{url} answered HTTP {response.status} while loading {dataset}.",
+                            dataset=dataset, url=url, status=response.status)
     try:
-        error = json.loads(response.body.decode("utf-8"))["error"]
-        return f"OpenML error {error.get('code')}: {error.get('message')}"
-    except Exception:
-        return f"HTTP {response.status}"
+        document = json.loads(response.body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as problem:
+        raise DataIntegrityError(
+            f"{url} did not answer with JSON while loading {dataset} "
+            f"(it starts with {response.body[:40]!r}). Is base_url an OpenML server?",
+            dataset=dataset, url=url,
+        ) from problem
+    if not isinstance(document, dict):
+        raise DataIntegrityError(f"{url} answered {type(document).__name__} where OpenML sends "
+                                 f"a JSON object, while loading {dataset}.", dataset=dataset, url=url)
+    return document
+
+
+def openml_error(body: bytes) -> tuple[str, str] | None:
+    """(code, message) of an OpenML error body, V1 or V2 (RFC 9457); None if it is none.
+    V2's code is a string ("111"); its 422 and 500 problems have none ("")."""
+    if not body or body.lstrip()[:1] != b"{":
+        return None
+    try:
+        document = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    if not isinstance(document, dict):
+        return None
+    if isinstance(document.get("error"), dict):  # V1
+        error = document["error"]
+        return str(error.get("code", "")), str(error.get("message", ""))
+    if {"type", "title", "status"} <= document.keys():  # V2: RFC 9457
+        detail = document.get("detail") or document["title"]
+        return str(document.get("code", "")), f"{detail} ({document['title']})"
+    return None
 
 
 def _several_active_versions(name: str, datasets: list[dict[str, Any]]) -> str:

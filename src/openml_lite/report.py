@@ -17,6 +17,9 @@ class LoadReport:
     data_bytes: int = 0  # bytes of the data file that came over the network (or from the cache)
     range_requests: int = 0  # >0: only some columns were downloaded, in this many requests
     from_cache: bool = False
+    # every document of the load and where it came from: {"what", "url", "server", "cached"}
+    served: list[dict] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)  # servers left out of the load, and why
     seconds: dict[str, float] = field(default_factory=dict)  # metadata, engine, download, decode, convert, save, total
     _marks: list = field(default_factory=list, repr=False)
 

@@ -205,31 +205,31 @@ def _field_re(key: str):
 
 
 def _with_parquet_url(text: str, parquet_url: str) -> str:
-    """Set parquet_url (and minio_url when present), editing the recorded text in place.
+    """The description with a ``parquet_url`` where the recording has none (recorded before
+    OpenML wrote parquet files; OpenML's descriptions carry one today), inserted after
+    ``url``, where OpenML puts it. A recording that names a parquet file already
+    (``parquet_url`` or ``minio_url``, of any age: wine_reviews' and adult's are on the
+    older ``http://openml1.win.tue.nl``) is kept as recorded, so that clients meet the
+    URLs users meet.
 
     Everything else, formatting included, stays byte-for-byte as recorded.
     """
     desc = json.loads(text)["data_set_description"]
+    if desc.get("parquet_url") or desc.get("minio_url"):
+        return text
     value = json.dumps(parquet_url, ensure_ascii=False)
     if "\\/" in text:  # follow the recording's "\/" style
         value = value.replace("/", "\\/")
     expected = {}
     for key, old in desc.items():
-        expected[key] = parquet_url if key in ("parquet_url", "minio_url") else old
-        if key == "url" and "parquet_url" not in desc:
-            expected["parquet_url"] = parquet_url  # where OpenML puts it
-    for key in ("parquet_url", "minio_url"):
-        if key in desc:
-            text, n = _field_re(key).subn(
-                lambda m, k=key: f'{m["ws"]}"{k}"{m["sep"]}{value}', text)
-            if n != 1:
-                raise ValueError(f"cannot edit {key} in description {desc.get('id')}")
-    if "parquet_url" not in desc:
-        m = _field_re("url").search(text)
-        if m is None:
-            raise ValueError(f"description {desc.get('id')} has no url to follow")
-        insert = f',{m["ws"]}"parquet_url"{m["sep"]}{value}'
-        text = text[:m.end()] + insert + text[m.end():]
+        expected[key] = old
+        if key == "url":
+            expected["parquet_url"] = parquet_url
+    m = _field_re("url").search(text)
+    if m is None:
+        raise ValueError(f"description {desc.get('id')} has no url to follow")
+    insert = f',{m["ws"]}"parquet_url"{m["sep"]}{value}'
+    text = text[:m.end()] + insert + text[m.end():]
     got = json.loads(text)["data_set_description"]
     if list(got.items()) != list(expected.items()):
         raise ValueError(f"editing description {desc.get('id')} went wrong")

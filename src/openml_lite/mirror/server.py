@@ -2,11 +2,16 @@
 
 Standard library only, so it runs wherever the package does. URL paths map to
 files under the mirror root (see ``relpath_for_url``); JSON is served as
-recorded, with OpenML's origins rewritten to the mirror's own origin.
+recorded, with the origins of the hosts a user names (www.openml.org, data.openml.org)
+rewritten to the mirror's own origin: it stands in for them. Every other URL in a
+recorded document (the older parquet host ``http://openml1.win.tue.nl``,
+``api.openml.org``) stays as OpenML wrote it, so clients meet what users meet;
+``rewrite_all_origins=True`` rewrites those too, where a test needs every URL to lead here.
 """
 
 from __future__ import annotations
 
+import functools
 import gzip
 import io
 import json
@@ -21,23 +26,26 @@ from urllib.parse import unquote, urlsplit
 
 from .faults import HEADER_KINDS, HTML_PAGE, Faults, Rule
 
-__all__ = ["MirrorServer", "relpath_for_url", "rewrite_origins", "OPENML_ORIGINS"]
+__all__ = ["MirrorServer", "relpath_for_url", "rewrite_origins", "OPENML_ORIGINS",
+           "STAND_IN_ORIGINS"]
 
-# Origins that appear in recorded OpenML documents and must point back at us.
+# The hosts a user names (base_url, and its data host): the mirror answers for them.
+STAND_IN_ORIGINS = ("https://www.openml.org", "https://data.openml.org")
+# Every OpenML origin that appears in recorded OpenML documents (rewrite_all_origins).
 OPENML_ORIGINS = (
-    "https://www.openml.org",
+    *STAND_IN_ORIGINS,
     "https://api.openml.org",
-    "https://data.openml.org",
     "http://openml1.win.tue.nl",
     "https://openml1.win.tue.nl",
 )
-# JSON may escape "/" as "\/": accept both spellings. The lookahead keeps us
-# from rewriting a longer host such as "www.openml.org.example".
-_ORIGIN_RE = re.compile(
-    "(?:"
-    + "|".join(re.escape(o).replace("/", r"\\?/") for o in OPENML_ORIGINS)
-    + r")(?![\w-]|\.[\w-])"
-)
+
+
+@functools.cache
+def _origin_re(origins: tuple[str, ...]) -> re.Pattern:
+    # JSON may escape "/" as "\/": accept both spellings. The lookahead keeps us
+    # from rewriting a longer host such as "www.openml.org.example".
+    return re.compile("(?:" + "|".join(re.escape(o).replace("/", r"\\?/") for o in origins)
+                      + r")(?![\w-]|\.[\w-])")
 # A Host header we are willing to echo into JSON (no quotes, no spaces).
 _HOST_RE = re.compile(r"^[A-Za-z0-9._~\-:\[\]]{1,255}$")
 _RANGE_RE = re.compile(r"^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$", re.IGNORECASE)
@@ -57,10 +65,11 @@ _CONTENT_TYPES = {
 _CHUNK = 1 << 16
 
 
-def rewrite_origins(text: str, origin: str) -> str:
-    """Replace OpenML origins in serialized JSON by ``origin`` (keeps "\\/" escaping)."""
+def rewrite_origins(text: str, origin: str, origins: tuple[str, ...] = STAND_IN_ORIGINS) -> str:
+    """Replace ``origins`` (default: those the mirror stands in for) in serialized JSON by
+    ``origin`` (keeps "\\/" escaping)."""
     escaped = origin.replace("/", "\\/")
-    return _ORIGIN_RE.sub(lambda m: escaped if "\\" in m.group(0) else origin, text)
+    return _origin_re(origins).sub(lambda m: escaped if "\\" in m.group(0) else origin, text)
 
 
 def relpath_for_url(url_path: str):
@@ -88,6 +97,12 @@ def relpath_for_url(url_path: str):
         return "arff", f"data/v1/download/{segs[3]}.arff", None
     if len(segs) >= 2 and segs[0] == "datasets" and segs[-1].endswith(".pq"):
         return "parquet", "/".join(segs), None
+    # the older parquet URLs' path (http://openml1.win.tue.nl/dataset42074/dataset_42074.pq),
+    # which rewrite_all_origins leads here
+    legacy = re.fullmatch(r"dataset(\d+)", segs[0]) if len(segs) == 2 else None
+    if legacy and segs[1] == f"dataset_{legacy[1]}.pq":
+        data_id = int(legacy[1])
+        return "parquet", f"datasets/{data_id // 10000:04d}/{data_id:04d}/dataset_{data_id}.pq", None
     return None
 
 
@@ -273,7 +288,7 @@ class _Handler(BaseHTTPRequestHandler):
         host = self.headers.get("Host", "")
         if not _HOST_RE.match(host):
             return self.server.mirror.url
-        return "http://" + host
+        return self.server.mirror.scheme + "://" + host
 
     def _send_simple(self, status, body, ctype, head, extra=None, compress=False):
         if compress and body and _wants_gzip(self.headers.get("Accept-Encoding")):
@@ -388,7 +403,9 @@ class _Handler(BaseHTTPRequestHandler):
             doc = json.loads(text)
         except ValueError:
             doc = None
-        body = rewrite_origins(text, self._origin()).encode("utf-8")
+        mirror = self.server.mirror
+        origins = OPENML_ORIGINS if mirror.rewrite_all_origins else STAND_IN_ORIGINS
+        body = rewrite_origins(text, self._origin(), origins).encode("utf-8")
         if isinstance(doc, dict) and "error" in doc:
             # Recorded OpenML error bodies keep their HTTP status.
             return self._send_simple(412, body, "application/json", head, compress=True)
@@ -454,8 +471,10 @@ class MirrorServer:
     """
 
     def __init__(self, root, host: str = "127.0.0.1", port: int = 0, verbose: bool = False,
-                 faults=()):
+                 faults=(), rewrite_all_origins: bool = False, ssl_context=None):
         self.root = Path(root)
+        self.rewrite_all_origins = rewrite_all_origins  # see the module's docstring
+        self.ssl_context = ssl_context  # an ssl.SSLContext: serve https (tests of https pages)
         self.faults = Faults(faults)  # see faults.py; also set over HTTP by tests
         self.host = host
         self.verbose = verbose
@@ -472,6 +491,11 @@ class MirrorServer:
         if not self.root.is_dir():
             raise FileNotFoundError(f"mirror folder not found: {self.root}")
         self._httpd = _HTTPServer((self.host, self._port), self)
+        if self.ssl_context is not None:
+            # the handshake happens on the first read, in the request's own thread (in
+            # accept() it would hold up every other connection)
+            self._httpd.socket = self.ssl_context.wrap_socket(
+                self._httpd.socket, server_side=True, do_handshake_on_connect=False)
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.1},
             name=f"openml-lite-mirror:{self.port}", daemon=True,
@@ -509,7 +533,11 @@ class MirrorServer:
             host = "::1"
         if ":" in host:
             host = f"[{host}]"
-        return f"http://{host}:{self.port}"
+        return f"{self.scheme}://{host}:{self.port}"
+
+    @property
+    def scheme(self) -> str:
+        return "http" if self.ssl_context is None else "https"
 
     # -- request log ---------------------------------------------------------
     def _record(self, entry: dict) -> None:
