@@ -274,3 +274,50 @@ def looks_typed(levels) -> bool:
     except (ValueError, TypeError):
         return False
     return not numbers.isna().any()
+
+
+class PlainStaticServer:
+    """``python -m http.server`` serving ``folder`` on 127.0.0.1 (a free port) in a process of
+    its own: a static host that knows nothing of OpenML (no CORS headers, no Range requests,
+    extension-less files as application/octet-stream, "dir/" as dir/index.html). ``paths()``:
+    what it was asked for, from its log."""
+
+    def __init__(self, folder):
+        self.folder = folder
+
+    def __enter__(self):
+        import re
+        import subprocess
+        import sys
+        import tempfile
+        import time
+
+        self._log = tempfile.TemporaryFile(mode="w+")
+        self.process = subprocess.Popen(
+            [sys.executable, "-u", "-m", "http.server", "0", "--bind", "127.0.0.1",
+             "--directory", str(self.folder)],
+            stdout=subprocess.PIPE, stderr=self._log, text=True)
+        line = self.process.stdout.readline()  # "Serving HTTP on 127.0.0.1 port 40123 (...)"
+        match = re.search(r"port (\d+)", line)
+        assert match, f"python -m http.server did not start: {line!r}"
+        self.url = f"http://127.0.0.1:{match.group(1)}"
+        self._started = time.monotonic()
+        return self
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        self.process.wait(10)
+        self.process.stdout.close()
+        self._log.close()
+
+    def paths(self) -> list[str]:
+        """Request paths so far (with their status), in order: [(path, status), ...]."""
+        import re
+
+        self._log.seek(0)
+        found = re.findall(r'"GET (\S+) HTTP/1\.[01]" (\d{3})', self._log.read())
+        return [(path, int(status)) for path, status in found]
+
+    def reset(self) -> None:
+        self._log.seek(0)
+        self._log.truncate()

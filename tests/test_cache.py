@@ -57,3 +57,19 @@ def test_failed_load_caches_nothing_even_after_downloads(mirror_url, data_home, 
                                  base_url=mirror_url, data_home=data_home)
     assert "/api/v1/json/data/features/40945" in mirror_log.paths()
     assert cache_files(data_home) == []
+
+
+def test_a_url_whose_path_is_another_ones_folder(tmp_path):
+    """OpenML's name lookups .../data_version/1 and .../data_version/1/status/deactivated:
+    whichever comes second is not cached (a file cannot be a folder too), and reading
+    either is a miss, never an error."""
+    from openml_lite._sync import run_without_loop
+
+    cache = DiskCache(tmp_path)
+    lookup = "https://www.openml.org/api/v1/json/data/list/data_name/australian/limit/2/data_version/1"
+    for first, second in [(lookup, lookup + "/status/deactivated"), (lookup + "/status/deactivated", lookup)]:
+        cache = DiskCache(tmp_path / first.rsplit("/", 1)[1])
+        run_without_loop(cache.put(first, b"first"))
+        run_without_loop(cache.put(second, b"second"))
+        assert run_without_loop(cache.get(first)) == b"first"
+        assert run_without_loop(cache.get(second)) is None

@@ -157,22 +157,27 @@ class OpenMLClient:
         return sorted(features, key=lambda f: f.index)
 
     async def _qualities(self, data_id: int, label: str) -> dict[str, str]:
-        # OpenML's "no qualities" (or any not-found answer) is an answer: none, from that server
-        found = await self.document(f"data/qualities/{data_id}", what="the qualities", dataset=label,
-                                    not_found=None)
+        # OpenML's error answer ("no qualities", "not processed", ...) is an answer: none,
+        # from that server; a server without the document at all (a plain 404) leaves it
+        # to the next, and none anywhere is none too
+        try:
+            found = await self.document(f"data/qualities/{data_id}", what="the qualities",
+                                        dataset=label, not_found="no qualities", optional=True)
+        except DatasetNotFoundError:
+            return {}
         if found is None:
             return {}
         qualities = found.get("data_qualities", {}).get("quality", [])
         return {q["name"]: q.get("value") for q in qualities}
 
-    async def document(self, path: str, *, what: str, dataset: str,
-                       not_found: str | None) -> dict[str, Any] | None:
+    async def document(self, path: str, *, what: str, dataset: str, not_found: str,
+                       optional: bool = False) -> dict[str, Any] | None:
         """The JSON document at ``path`` of OpenML's API (``data/61``), from the first
-        server that has it. ``not_found``: the message when no server has it; None: such
-        an answer is the answer (then None)."""
+        server that has it. ``not_found``: the message when no server has it.
+        ``optional``: an OpenML error answer is the answer: None."""
 
         def read(response: Response):
-            return read_document(response, dataset=dataset, not_found=not_found)
+            return read_document(response, dataset=dataset, not_found=not_found, optional=optional)
 
         return await self.pool.first(self.fetcher, self.pool.api(path), what=what, dataset=dataset,
                                      read=read)
@@ -185,19 +190,20 @@ NOT_FOUND_CODES = {"111", "271", "272", "361", "362", "372"}
 _NOT_FOUND_STATUS = {404, 410, 412}
 
 
-def read_document(response: Response, *, dataset: str, not_found: str | None) -> dict[str, Any] | None:
+def read_document(response: Response, *, dataset: str, not_found: str,
+                  optional: bool = False) -> dict[str, Any] | None:
     """One answer of OpenML's JSON API, as a document or a typed error. Understands
     OpenML's error bodies: V1's ``{"error": {"code", "message"}}`` (HTTP 412, or 200 from a
     static mirror) and its next API's RFC 9457 problem documents (``type``, ``title``,
-    ``status``, ``detail``, ``code``; 404 where V1 said 412)."""
+    ``status``, ``detail``, ``code``; 404 where V1 said 412). ``optional``: an error body
+    (of a 4xx answer, or a static mirror's 200) means "none": None."""
     url = response.url
     error = openml_error(response.body)
+    if optional and error is not None and (response.ok or 400 <= response.status < 500):
+        return None
     if response.status in _NOT_FOUND_STATUS or (error is not None and error[0] in NOT_FOUND_CODES):
-        if not_found is None:
-            return None
         said = f"OpenML error {error[0]}: {error[1]}" if error else f"HTTP {response.status}"
-        raise DatasetNotFoundError(f"{not_found} ({said})" if not_found else said,
-                                   dataset=dataset, url=url)
+        raise DatasetNotFoundError(f"{not_found} ({said})", dataset=dataset, url=url)
     if error is not None:
         raise OpenMLError(f"OpenML answered {url} with an error while loading {dataset}: "
                           f"OpenML error {error[0]}: {error[1]} (HTTP {response.status})",

@@ -21,13 +21,25 @@ A site that has its own function (scikit-learn's injects pyodide-http) passes it
 notebooks that need them only for ``fetch_openml`` (a notebook that also calls another
 ``fetch_*`` keeps them), and the openml-lite cell goes after its cells, before the example's.
 Needs no sphinx-gallery import of its own.
+
+Docs sites that bring their data: with ``use_openml_lite(bundle=True)`` (or a
+:class:`Bundle`) and ``"openml_lite.sphinx"`` among conf.py's ``extensions``, the datasets
+the examples load while sphinx-gallery runs them at build time are recorded, exported into
+the built site as a static mirror (``_static/openml/``; openml_lite.mirror.export), and the
+notebooks' first cell asks that mirror first and OpenML second
+(``openml_lite.jupyterlite.use_site_mirror``): readers load same-origin, cached, and during
+OpenML's outages.
 """
 
 from __future__ import annotations
 
+import functools
 import io
+import os
 import re
 import tokenize
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 #: What sites inject for the old path (pyodide-http patches urllib for sklearn's ARFF path)
@@ -40,8 +52,26 @@ MARKER = "# openml-lite: fetch_openml reads OpenML's parquet files (added by ope
 NotebookFunction = Callable[[dict, str], None]
 
 
+@dataclass(frozen=True)
+class Bundle:
+    """What ``use_openml_lite(bundle=...)`` ships: the datasets the examples load at build
+    time (plus ``include``, minus ``exclude``: ids, or names in any case), exported as a
+    static mirror into the built site at ``path``. A dataset over ``max_dataset_mb``, or one
+    that would take the mirror past ``max_total_mb``, is left to OpenML (the build says
+    which). ``source``: where the build reads them (default ``$OPENML_LITE_BASE_URL``, as
+    the examples did, else OpenML), openml-lite's cache first."""
+
+    path: str = "_static/openml"
+    max_dataset_mb: float = 50
+    max_total_mb: float = 200
+    include: tuple = ()
+    exclude: tuple = ()
+    source: str | tuple | None = None
+
+
 def use_openml_lite(*, keep: NotebookFunction | None = None, base_url: str | None = None,
-                    requirement: str = "openml-lite") -> OpenMLLiteNotebooks:
+                    requirement: str = "openml-lite",
+                    bundle: bool | Bundle = False) -> OpenMLLiteNotebooks:
     """A ``notebook_modification_function`` for sphinx-gallery's ``jupyterlite`` option.
 
     keep
@@ -52,18 +82,30 @@ def use_openml_lite(*, keep: NotebookFunction | None = None, base_url: str | Non
         the added cell. Default: openml-lite's (``https://www.openml.org``).
     requirement
         what ``%pip install`` installs, e.g. ``"openml-lite==0.1.0"`` to pin it.
+    bundle
+        ``True`` or a :class:`Bundle`: ship the datasets the examples load in the built site
+        and have the notebooks ask it first (needs ``"openml_lite.sphinx"`` in conf.py's
+        ``extensions``, which records and exports them).
     """
-    return OpenMLLiteNotebooks(keep=keep, base_url=base_url, requirement=requirement)
+    bundle = Bundle() if bundle is True else (bundle or None)
+    return OpenMLLiteNotebooks(keep=keep, base_url=base_url, requirement=requirement, bundle=bundle)
 
 
 class OpenMLLiteNotebooks:
     """What ``use_openml_lite`` returns: an object, not a closure, so that Sphinx can pickle
     the configuration holding it (else it warns that it cannot cache conf.py's values)."""
 
-    def __init__(self, *, keep: NotebookFunction | None, base_url: str | None, requirement: str):
+    def __init__(self, *, keep: NotebookFunction | None, base_url: str | None, requirement: str,
+                 bundle: Bundle | None = None):
         self.keep, self.base_url, self.requirement = keep, base_url, requirement
+        self.bundle = bundle
+        self.extension_loaded = False  # set by this module's Sphinx extension (setup)
 
     def __call__(self, notebook_content: dict, notebook_filename: str) -> None:
+        if self.bundle is not None and not self.extension_loaded:
+            raise RuntimeError("use_openml_lite(bundle=...) needs openml-lite's Sphinx extension, which "
+                               "records and exports the datasets: add \"openml_lite.sphinx\" to "
+                               "conf.py's extensions")
         original = list(notebook_content.get("cells", []))
         if self.keep is not None:
             self.keep(notebook_content, notebook_filename)
@@ -76,25 +118,29 @@ class OpenMLLiteNotebooks:
         example = [cell for cell in cells if id(cell) in own]
         if not any(_OTHER_FETCHER.match(name) for name in names):
             added = [cell for cell in (_without_pyodide_http(c) for c in added) if cell is not None]
-        first = _code_cell(_first_cell(self.base_url, self.requirement))
+        first = _code_cell(_first_cell(self.base_url, self.requirement, self.bundle))
         notebook_content["cells"] = [*added, first, *example]
 
     def __repr__(self) -> str:
         return (f"use_openml_lite(keep={self.keep!r}, base_url={self.base_url!r}, "
-                f"requirement={self.requirement!r})")
+                f"requirement={self.requirement!r}, bundle={self.bundle!r})")
 
 
 #: ``use_openml_lite()`` with its defaults, for a conf.py that needs no options.
 notebook_modification_function = use_openml_lite()
 
 
-def _first_cell(base_url: str | None, requirement: str) -> str:
+def _first_cell(base_url: str | None, requirement: str, bundle: Bundle | None = None) -> str:
     lines = [MARKER, f"%pip install {requirement}"]
     if base_url:
         lines += ["import os", f"os.environ['OPENML_LITE_BASE_URL'] = {base_url.rstrip('/')!r}"]
     # `import sklearn` written in the cell: a JupyterLite kernel loads the packages a cell
     # imports before running it, which patch_sklearn needs where it cannot load them itself
     lines += ["import openml_lite, sklearn", "openml_lite.patch_sklearn()"]
+    if bundle is not None:
+        lines += ["# the datasets of this site's examples, shipped with it: asked first, then OpenML",
+                  "from openml_lite.jupyterlite import use_site_mirror",
+                  f"use_site_mirror({bundle.path.strip('/')!r})"]
     return "\n".join(lines)
 
 
@@ -134,3 +180,107 @@ def _without_pyodide_http(cell: dict) -> dict | None:
     if not any(line.strip() and not line.lstrip().startswith("#") for line in lines):
         return None
     return {**cell, "source": ["\n".join(lines)]}
+
+
+# -- the Sphinx extension: record the examples' loads, export them into the built site ------------
+
+def setup(app):
+    """``extensions = [..., "openml_lite.sphinx"]``: with ``use_openml_lite(bundle=...)`` as
+    sphinx-gallery's notebook function, record what the examples load and ship it."""
+    from . import __version__
+
+    app.connect("config-inited", _start_recording)
+    app.connect("build-finished", _export_bundle)
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
+
+
+def _notebooks(config) -> OpenMLLiteNotebooks | None:
+    gallery = getattr(config, "sphinx_gallery_conf", None) or {}
+    function = (gallery.get("jupyterlite") or {}).get("notebook_modification_function")
+    return function if isinstance(function, OpenMLLiteNotebooks) else None
+
+
+def _start_recording(app, config) -> None:
+    notebooks = _notebooks(config)
+    if notebooks is None or notebooks.bundle is None:
+        return
+    notebooks.extension_loaded = True
+    app._openml_lite_loads = loads = []
+    import sklearn.datasets
+    import sklearn.datasets._openml
+
+    # whatever the examples call: sklearn's own, or openml-lite's after patch_sklearn()
+    for module in (sklearn.datasets, sklearn.datasets._openml):
+        if not getattr(module.fetch_openml, "_openml_lite_recording", False):
+            module.fetch_openml = _recording(module.fetch_openml, loads)
+
+
+def _recording(fetch, loads: list):
+    @functools.wraps(fetch)
+    def fetch_openml(*args, **kwargs):
+        result = fetch(*args, **kwargs)
+        loads.append(_what_was_loaded(args, kwargs, result))
+        return result
+
+    fetch_openml._openml_lite_recording = True
+    return fetch_openml
+
+
+def _what_was_loaded(args, kwargs, result) -> dict:
+    """{"data_id": int} when the result says (a Bunch's details), else the name and version asked."""
+    details = getattr(result, "get", lambda key: None)("details") if not isinstance(result, tuple) else None
+    if details and details.get("id"):
+        return {"data_id": int(details["id"])}
+    if kwargs.get("data_id") is not None:
+        return {"data_id": int(kwargs["data_id"])}
+    name = args[0] if args else kwargs.get("name")
+    return {"name": str(name).lower(), "version": kwargs.get("version", "active")}
+
+
+def _export_bundle(app, exception) -> None:
+    notebooks = _notebooks(app.config)
+    if exception is not None or notebooks is None or notebooks.bundle is None:
+        return
+    if getattr(app.builder, "format", "") != "html":
+        return
+    from sphinx.util import logging
+
+    logger = logging.getLogger(__name__)
+    bundle = notebooks.bundle
+    data_ids, names = _wanted(getattr(app, "_openml_lite_loads", []), bundle)
+    if not data_ids and not names:
+        logger.info("openml-lite: the examples loaded no OpenML dataset; no bundle")
+        return
+    records = _export(Path(app.outdir) / bundle.path, data_ids, names, bundle)
+    kept = [r for r in records if not r.skipped]
+    size = sum(r.size for r in kept)
+    logger.info(f"openml-lite: bundled {len(kept)} dataset(s), {size / 1e6:.1f} MB, into "
+                f"{bundle.path}/: " + ", ".join(f"{r.name} ({r.data_id})" for r in kept))
+    for record in records:
+        if record.skipped:
+            logger.info(f"openml-lite: not bundled, read from OpenML instead: {record.name or '?'} "
+                        f"({record.data_id}): {record.skipped}")
+
+
+def _wanted(loads: list[dict], bundle: Bundle) -> tuple[list[int], list[tuple[str, str]]]:
+    excluded = {str(item).lower() for item in bundle.exclude}
+    data_ids, names = [], []
+    for load in [*loads, *({"data_id": item} if isinstance(item, int) else {"name": str(item).lower(),
+                                                                             "version": "active"}
+                           for item in bundle.include)]:
+        if "data_id" in load:
+            if str(load["data_id"]) not in excluded and load["data_id"] not in data_ids:
+                data_ids.append(load["data_id"])
+        elif load["name"] not in excluded and (load["name"], load["version"]) not in names:
+            names.append((load["name"], load["version"]))
+    return data_ids, names
+
+
+def _export(dest: Path, data_ids: list[int], names: list[tuple[str, str]], bundle: Bundle):
+    from .mirror.export import export_mirror
+
+    source = bundle.source or os.environ.get("OPENML_LITE_BASE_URL") or None
+    return export_mirror(
+        dest, data_ids, names, base_url=source,
+        exclude=tuple(str(item).lower() for item in bundle.exclude),
+        max_dataset_bytes=int(bundle.max_dataset_mb * 1e6), max_total_bytes=int(bundle.max_total_mb * 1e6))

@@ -19,7 +19,9 @@ class DiskCache:
         try:
             with open(self.path(url), "rb") as f:
                 return f.read()
-        except FileNotFoundError:
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            # (one URL's path can be another's folder: OpenML's name lookups
+            # .../data_version/1 and .../data_version/1/status/deactivated; see put)
             return None
 
     async def put(self, url, data):
@@ -27,7 +29,12 @@ class DiskCache:
         # whole new one, never a half-written file, even if we die mid-write.
         path = self.path(url)
         folder = os.path.dirname(path)
-        os.makedirs(folder, exist_ok=True)
+        try:
+            os.makedirs(folder, exist_ok=True)
+        except (FileExistsError, NotADirectoryError):
+            return  # a shorter URL's entry is where this one's folder would be: not cached
+        if os.path.isdir(path):
+            return  # a longer URL's folder is where this entry would be: not cached
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".partial-")
         try:
             with os.fdopen(fd, "wb") as f:

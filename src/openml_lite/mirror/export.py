@@ -59,7 +59,7 @@ _OPENML_DATA = "https://data.openml.org/"
 class Exported:
     """One dataset of an export."""
 
-    data_id: int
+    data_id: int | None  # None: a name that led to no dataset
     name: str = ""
     version: int = 0
     status: str = ""
@@ -79,9 +79,10 @@ class Exported:
 def export_mirror(dest, data_ids=(), names=(), *, base_url=None, data_home=None,
                   cache: bool = True, offline: bool = False, include_arff: bool = False,
                   max_dataset_bytes: int | None = None, max_total_bytes: int | None = None,
-                  n_retries: int = 3, delay: float = 1.0) -> list[Exported]:
-    """Export datasets (``data_ids``, and the oldest active version of each of ``names``)
-    into the folder ``dest``; their records, skipped ones included (``skipped`` says why).
+                  exclude=(), n_retries: int = 3, delay: float = 1.0) -> list[Exported]:
+    """Export datasets (``data_ids``, and ``names``: the oldest active version of each, or
+    ``(name, version)`` pairs) into the folder ``dest``; their records, skipped ones
+    included (``skipped`` says why). ``exclude``: ids or names (any case) never exported.
 
     ``base_url``: the servers to read from (as ``fetch_openml``'s: OpenML, another mirror,
     several in order); openml-lite's cache in ``data_home`` is read first (``cache``), and
@@ -93,18 +94,26 @@ def export_mirror(dest, data_ids=(), names=(), *, base_url=None, data_home=None,
     runtime = _compat.sync_runtime()
     transport = _Offline() if offline else runtime.transport
     fetcher = _Recording(transport=transport, cache=runtime.cache(data_home, cache or offline),
-                         n_retries=n_retries, delay=delay, blocking=True)
+                         n_retries=0 if offline else n_retries, delay=delay, blocking=True)
     servers = servers_from(base_url)
     client = OpenMLClient(fetcher, pool=ServerPool(servers))
+    records, total = [], _present_size(dest)
     wanted: dict[int, str | None] = {int(data_id): None for data_id in data_ids}
     for name in names:
-        found = runtime.run(client.find_by_name(name.lower(), "active"))
-        wanted.setdefault(found, name.lower())
-
-    records, total = [], _present_size(dest)
+        name, version = (name, "active") if isinstance(name, str) else name
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # several active versions: the oldest, as a load takes
+                wanted.setdefault(runtime.run(client.find_by_name(name.lower(), version)), name.lower())
+        except OpenMLError as error:
+            records.append(Exported(None, name=name, skipped=f"{type(error).__name__}: {error}"))
+    excluded = {str(item).lower() for item in exclude}
     for data_id in wanted:
         record = Exported(data_id)
         records.append(record)
+        if str(data_id) in excluded:
+            record.skipped = "excluded"
+            continue
         fetcher.recorded.clear()
         try:
             with warnings.catch_warnings(record=True) as caught:
@@ -114,10 +123,14 @@ def export_mirror(dest, data_ids=(), names=(), *, base_url=None, data_home=None,
             description = _description(fetcher.recorded, data_id)
             record.name, record.status = description["name"], description.get("status", "")
             record.version = int(description["version"])
+            if {str(data_id), record.name.lower()} & excluded:
+                record.skipped = "excluded"
+                continue
             if include_arff and not any("/data/v1/download/" in url for url in fetcher.recorded):
                 runtime.run(_arff(client, fetcher, description))
             files = _files(fetcher.recorded, servers, data_id)
-            lookups = runtime.run(_lookups(client, fetcher, record))
+            lookups = runtime.run(_lookups(client, record))
+            runtime.run(fetcher.commit())  # the lookups (and the ARFF) too: an offline export finds them
         except OpenMLError as error:
             record.skipped = f"{type(error).__name__}: {error}"
             continue
@@ -228,29 +241,34 @@ def _openml_origins(body: bytes, url: str, servers) -> bytes:
     return text.encode("utf-8")
 
 
-async def _lookups(client: OpenMLClient, fetcher: _Recording, record: Exported) -> dict[str, bytes]:
-    """The name lookups that lead to this dataset: its own version, and "active" where
-    the oldest active version is this one. A deactivated version's lookup needs an
-    answer for the version's own path too (``.../data_version/1``: "no results", so that
-    openml-lite asks the deactivated one next, as it does of OpenML)."""
+async def _lookups(client: OpenMLClient, record: Exported) -> dict[str, bytes]:
+    """The name lookups (as openml-lite asks them) that lead to this dataset: its version
+    (``.../data_version/1``, else the deactivated one's ``.../data_version/1/status/
+    deactivated``) and the oldest active one (``.../status/active/``). The deactivated
+    lookup's folder needs an answer for its own path too: "no results", so that
+    openml-lite asks the deactivated one next, as it does of OpenML (a static host would
+    answer that folder with a listing). Lookups the source cannot give are left out: a
+    name then goes to the next server."""
     search = f"api/v1/json/data/list/data_name/{record.name.lower()}/limit/2"
-    asks = [f"{search}/data_version/{record.version}"]
-    if record.status == "deactivated":
-        asks = [asks[0] + "/status/deactivated"]
-    elif record.status == "active":
-        asks.append(f"{search}/status/active/")
+    version = f"{search}/data_version/{record.version}"
     found = {}
-    for path in asks:
+    for path in (version, f"{version}/status/deactivated", f"{search}/status/active/"):
+        if path.startswith(version + "/") and version in found:
+            continue  # the version's own lookup answered: openml-lite asks no further
         try:
-            document = await client.document(path.removeprefix("api/v1/json/"), what="a name lookup",
-                                             dataset=f"'{record.name}'", not_found="no match")
-        except DatasetNotFoundError:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                document = await client.document(path.removeprefix("api/v1/json/"), what="a name lookup",
+                                                 dataset=f"'{record.name}'", not_found="no match")
+        except OpenMLError as error:
+            if not isinstance(error, DatasetNotFoundError):
+                record.warnings.append(f"name lookup {path} left out: {error}")
             continue
         if int(document["data"]["dataset"][0]["did"]) != record.data_id:
             continue  # it leads elsewhere: the next server answers that name
         found[path + "index.html" if path.endswith("/") else path] = _json(document)
-    if record.status == "deactivated" and found:
-        found[f"{search}/data_version/{record.version}/index.html"] = _json(NO_RESULTS)
+    if f"{version}/status/deactivated" in found:
+        found[f"{version}/index.html"] = _json(NO_RESULTS)
     return found
 
 

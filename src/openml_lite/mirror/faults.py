@@ -15,6 +15,11 @@ truncate          the first N bytes, with a Content-Length that says N        N 
 flip              the body with one bit flipped at byte N (negative: from     N
                   the end)
 html              200 with an HTML page instead of the document
+html_status       an HTML error page with that status (what a proxy or CDN    status code
+                  in front of OpenML sends: "502 Bad Gateway")
+problem           OpenML's next API's answer for an unknown dataset (RFC
+                  9457 ``application/problem+json``, as its server-api
+                  writes it; 404 where V1 said 412; see ``v2_problem``)
 no_cors           the normal answer without any CORS header
 no_ranges         the whole file (200) whatever the Range header asks
 no_content_range  206 answers without Content-Range (what a page sees when
@@ -32,16 +37,51 @@ import re
 import threading
 from dataclasses import dataclass, field
 
-KINDS = ("status", "reset", "truncate", "flip", "html", "no_cors", "delay", "throttle", "bad_length",
-         "no_ranges", "no_content_range")
+KINDS = ("status", "reset", "truncate", "flip", "html", "html_status", "problem", "no_cors", "delay",
+         "throttle", "bad_length", "no_ranges", "no_content_range")
 # kinds that change headers only: the normal answer is produced with them in mind
 HEADER_KINDS = ("no_cors", "no_ranges", "no_content_range")
 # the argument each kind takes, and its type
-_ARGUMENT = {"status": ("status", int), "truncate": ("bytes", int), "flip": ("offset", int),
+_ARGUMENT = {"status": ("status", int), "html_status": ("status", int), "truncate": ("bytes", int),
+             "flip": ("offset", int),
              "delay": ("seconds", float), "throttle": ("rate", float), "bad_length": ("extra", int)}
 
 HTML_PAGE = (b"<!DOCTYPE html><html><head><title>Maintenance</title></head>"
              b"<body><h1>OpenML is down for maintenance</h1></body></html>\n")
+
+
+def html_error_page(status: int) -> bytes:
+    """nginx's error page, as a proxy in front of a server that is down sends it."""
+    from http import HTTPStatus
+
+    title = f"{status} {HTTPStatus(status).phrase}"
+    return (f"<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n<center><h1>{title}</h1>"
+            f"</center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n").encode()
+
+
+# OpenML's next API (server-api, FastAPI; not in production) answers errors as RFC 9457
+# problem documents. Shapes as its code writes them (openml/server-api 8adb636a:
+# src/core/errors.py's handler; the messages of routers/openml/datasets.py and qualities.py,
+# asserted by tests/routers/openml/datasets_get_test.py, datasets_qualities_test.py and
+# datasets_list_datasets_test.py): compact JSON, fields type, title, status, detail, then code
+# (a string, the V1 code); media type application/problem+json.
+PROBLEM_TYPE = "application/problem+json"
+_PROBLEMS = {  # route of relpath_for_url -> (status, type, title, detail, code)
+    "description": (404, "dataset-not-found", "Dataset Not Found", "No dataset with id {id} found.", "111"),
+    "features": (404, "dataset-not-found", "Dataset Not Found", "No dataset with id {id} found.", "111"),
+    "qualities": (404, "dataset-not-found", "Dataset Not Found", "Dataset with id {id} not found.", "361"),
+    "list": (404, "no-results", "No Results Found", "No datasets match the search criteria.", "372"),
+}
+
+
+def v2_problem(route: str, data_id: str = "") -> tuple[int, bytes]:
+    """(status, body) of OpenML V2's answer for an unknown dataset at this route."""
+    import json
+
+    status, kind, title, detail, code = _PROBLEMS[route]
+    document = {"type": f"https://openml.org/problems/{kind}", "title": title, "status": status,
+                "detail": detail.format(id=data_id), "code": code}
+    return status, json.dumps(document, separators=(",", ":")).encode()
 
 
 @dataclass

@@ -24,7 +24,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .faults import HEADER_KINDS, HTML_PAGE, Faults, Rule
+from .faults import HEADER_KINDS, HTML_PAGE, PROBLEM_TYPE, Faults, Rule, html_error_page, v2_problem
 
 __all__ = ["MirrorServer", "relpath_for_url", "rewrite_origins", "OPENML_ORIGINS",
            "STAND_IN_ORIGINS"]
@@ -339,6 +339,14 @@ class _Handler(BaseHTTPRequestHandler):
                                      "text/plain", head, extra)
         if rule.kind == "html":
             return self._send_simple(200, HTML_PAGE, "text/html; charset=utf-8", head)
+        if rule.kind == "html_status":
+            return self._send_simple(rule.status, html_error_page(rule.status), "text/html", head)
+        if rule.kind == "problem":
+            route = relpath_for_url(path)
+            if not route or not route[2]:
+                return self._send_simple(404, b'{"detail":"Not Found"}', "application/json", head)
+            status, body = v2_problem(route[2], path.rstrip("/").rsplit("/", 1)[-1])
+            return self._send_simple(status, body, PROBLEM_TYPE, head)
         if rule.kind == "delay":
             time.sleep(rule.seconds)
             return self._serve(path, head)
