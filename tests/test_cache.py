@@ -65,7 +65,6 @@ def test_a_url_whose_path_is_another_ones_folder(tmp_path):
     either is a miss, never an error."""
     from openml_lite._sync import run_without_loop
 
-    cache = DiskCache(tmp_path)
     lookup = "https://www.openml.org/api/v1/json/data/list/data_name/australian/limit/2/data_version/1"
     for first, second in [(lookup, lookup + "/status/deactivated"), (lookup + "/status/deactivated", lookup)]:
         cache = DiskCache(tmp_path / first.rsplit("/", 1)[1])

@@ -170,3 +170,106 @@ def test_the_readmes_conf_lines_are_the_example_sites():
             for line in (repo / "examples" / "docs-site" / "conf.py").read_text().splitlines()]
     code = [line for line in lines if line.strip()]
     assert len(code) == 2 and all(line in conf for line in code), code
+
+
+# -- bundle: the datasets of the examples, shipped in the built site --------------------------
+
+# where JupyterLite's Pyodide kernel worker runs (its `location`), as the kernels build it:
+# jupyterlite-pyodide-kernel 0.6.1 (a classic worker) and 0.8.1 (a module worker)
+WORKERS = [
+    "https://docs.example.org/lite/extensions/@jupyterlite/pyodide-kernel-extension/static/"
+    "352.cc74f63a8f779ace30b6.js",
+    "https://docs.example.org/en/v1/lite/extensions/@jupyterlite/pyodide-kernel-extension/static/"
+    "comlink.worker.d93db2604b33e926.js",
+]
+
+
+def test_the_bundles_first_cell_asks_the_site_first():
+    from openml_lite.sphinx import Bundle
+
+    for bundle, path in [(True, "_static/openml"), (Bundle(path="_static/data/"), "_static/data")]:
+        notebook = copy.deepcopy(BY_NAME)
+        kit = use_openml_lite(bundle=bundle)
+        kit.extension_loaded = True  # (what the extension's setup says)
+        kit(notebook, "x.ipynb")
+        assert _text(notebook["cells"][0]).splitlines()[-2:] == [
+            "from openml_lite.jupyterlite import use_site_mirror", f"use_site_mirror({path!r})"]
+
+
+def test_a_bundle_without_the_extension_says_what_is_missing():
+    import pytest
+
+    with pytest.raises(RuntimeError, match='add "openml_lite.sphinx" to conf.py\'s extensions'):
+        use_openml_lite(bundle=True)(copy.deepcopy(BY_NAME), "x.ipynb")
+
+
+def test_the_site_is_read_off_the_kernel_workers_location(monkeypatch):
+    from openml_lite.jupyterlite import lite_root, site_url, use_site_mirror
+
+    assert lite_root(WORKERS[0]) == "https://docs.example.org/lite/"
+    assert site_url("_static/openml", WORKERS[0]) == "https://docs.example.org/_static/openml"
+    assert site_url("_static/openml", WORKERS[1]) == "https://docs.example.org/en/v1/_static/openml"
+    assert site_url("x", "http://127.0.0.1:8000/index.html") is None  # a page, not JupyterLite
+    monkeypatch.delenv("OPENML_LITE_BASE_URL", raising=False)
+    assert use_site_mirror("_static/openml", WORKERS[0]) == [
+        "https://docs.example.org/_static/openml", "https://www.openml.org"]
+    # once only (a cell run twice), before whatever the kernel was given
+    assert use_site_mirror("_static/openml", WORKERS[0]) == [
+        "https://docs.example.org/_static/openml", "https://www.openml.org"]
+    monkeypatch.setenv("OPENML_LITE_BASE_URL", "http://127.0.0.1:9")
+    use_site_mirror("_static/openml", WORKERS[1])
+    import os
+
+    assert os.environ["OPENML_LITE_BASE_URL"] == "https://docs.example.org/en/v1/_static/openml http://127.0.0.1:9"
+    monkeypatch.setenv("OPENML_LITE_BASE_URL", "http://127.0.0.1:9")
+    assert use_site_mirror("_static/openml", "http://127.0.0.1:8000/") == ["http://127.0.0.1:9"]
+
+
+class _App:
+    """What the extension's handlers use of Sphinx's app."""
+
+    def __init__(self, config, outdir):
+        self.config, self.outdir = config, str(outdir)
+        self.builder = type("Builder", (), {"format": "html"})()
+        self.connected = {}
+
+    def connect(self, event, handler):
+        self.connected[event] = handler
+
+
+def test_the_extension_records_the_examples_loads_and_exports_them(tmp_path, monkeypatch, mirror_url):
+    """Sphinx's events by hand: config-inited (recording starts), the examples' loads
+    (sklearn's fetch_openml, patched as conf.py does), build-finished (the export)."""
+    import json
+
+    import sklearn.datasets
+    import sklearn.datasets._openml
+
+    import openml_lite
+    from openml_lite import sphinx
+
+    monkeypatch.setattr(sklearn.datasets, "fetch_openml", sklearn.datasets.fetch_openml)
+    monkeypatch.setattr(sklearn.datasets._openml, "fetch_openml", sklearn.datasets._openml.fetch_openml)
+    monkeypatch.setenv("OPENML_LITE_BASE_URL", mirror_url)
+    monkeypatch.setenv("SCIKIT_LEARN_DATA", str(tmp_path / "data_home"))
+    kit = use_openml_lite(bundle=sphinx.Bundle(exclude=("zoo",)))
+    config = type("Config", (), {"sphinx_gallery_conf": {"jupyterlite": {"notebook_modification_function": kit}}})()
+    app = _App(config, tmp_path / "html")
+    sphinx.setup(app)
+    openml_lite.patch_sklearn()
+    try:
+        app.connected["config-inited"](app, config)
+        assert kit.extension_loaded
+        from sklearn.datasets import fetch_openml  # as an example does
+
+        fetch_openml("iris", version=1)
+        fetch_openml(data_id=40945, return_X_y=True)
+        fetch_openml(data_id=62)  # excluded
+        app.connected["build-finished"](app, None)
+    finally:
+        openml_lite.unpatch_sklearn()
+    index = json.loads((tmp_path / "html/_static/openml/openml-lite-mirror.json").read_text())
+    assert [d["data_id"] for d in index["datasets"]] == [61, 40945]
+    iris = next(d for d in index["datasets"] if d["data_id"] == 61)
+    assert "api/v1/json/data/list/data_name/iris/limit/2/data_version/1" in iris["lookups"]
+    assert (tmp_path / "html/_static/openml/datasets/0004/40945/dataset_40945.pq").is_file()

@@ -10,8 +10,10 @@
 #   - the JupyterLite site (html/lite/) runs the local Pyodide 0.27.7 from web/pyodide/
 #     (copied into lite/static/pyodide/), its package index lite/pypi/ holds the openml-lite
 #     wheel (web/wheels/) and comm, PyPI fallback is off: it works offline;
-#   - conf.py's use_openml_lite() gives each notebook that calls fetch_openml a first cell
-#     that installs openml-lite and patches scikit-learn.
+#   - conf.py's use_openml_lite(bundle=True) gives each notebook that calls fetch_openml a
+#     first cell that installs openml-lite, patches scikit-learn and asks the site's own copy
+#     of the data first; the extension openml_lite.sphinx exports the datasets the examples
+#     loaded at build time into html/_static/openml/ (a static OpenML mirror).
 #
 # Options:
 #   --openml-base-url URL   the OpenML server the examples read at build time (default: a
@@ -182,6 +184,15 @@ for name in names:
     code = [cell for cell in cells if cell["cell_type"] == "code"]
     if not code or not "".join(code[0]["source"]).startswith(MARKER):
         problems.append(f"{notebook.relative_to(html)}: the first code cell is not openml-lite's")
+    elif "use_site_mirror('_static/openml')" not in "".join(code[0]["source"]):
+        problems.append(f"{notebook.relative_to(html)}: the first code cell does not ask the site's mirror")
+# the bundle: the datasets the examples loaded (iris 61, Titanic 40945), as a static mirror
+index = html / "_static" / "openml" / "openml-lite-mirror.json"
+bundled = sorted(d["data_id"] for d in json.loads(index.read_text())["datasets"]) if index.is_file() else None
+if bundled != [61, 40945]:
+    problems.append(f"_static/openml holds {bundled}, not the examples' datasets [61, 40945]")
+else:
+    print(f"   bundled in _static/openml/: {', '.join(d['name'] for d in json.loads(index.read_text())['datasets'])}")
 for problem in problems:
     print("  " + problem, file=sys.stderr)
 sys.exit(1 if problems else 0)

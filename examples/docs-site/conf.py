@@ -11,7 +11,7 @@ import os
 
 project = "openml-lite example docs"
 author = "openml-lite"
-extensions = ["sphinx_gallery.gen_gallery", "jupyterlite_sphinx"]
+extensions = ["sphinx_gallery.gen_gallery", "jupyterlite_sphinx", "openml_lite.sphinx"]
 # examples/ is sphinx-gallery's input (it writes auto_examples/), not a Sphinx source
 exclude_patterns = ["_build", "jupyterlite", "examples"]
 html_theme = "alabaster"
@@ -30,14 +30,17 @@ sphinx_gallery_conf = {
 jupyterlite_dir = "jupyterlite"
 jupyterlite_config = "jupyterlite/jupyter_lite_config.json"
 
-# -- openml-lite in the gallery's JupyterLite notebooks: these lines -------------------------
+# -- openml-lite in the gallery's JupyterLite notebooks: these lines (and "openml_lite.sphinx"
+# among the extensions above: it records the datasets the examples load and ships them in the
+# built site, _static/openml/, which the notebooks ask first and OpenML second) -----------------
 from openml_lite.sphinx import use_openml_lite  # noqa: E402
 
-sphinx_gallery_conf["jupyterlite"] = {"notebook_modification_function": use_openml_lite()}
+sphinx_gallery_conf["jupyterlite"] = {"notebook_modification_function": use_openml_lite(bundle=True)}
 
 # -- the examples as sphinx-gallery runs them here, at build time (CPython) ------------------
 # Not needed for the notebooks. With it, the build's own runs read parquet too, from
-# OPENML_LITE_BASE_URL (build.sh sets it: a local mirror unless --openml-base-url is given).
+# OPENML_LITE_BASE_URL (build.sh sets it: a local mirror unless --openml-base-url is given),
+# and the bundle's export finds them in openml-lite's cache.
 if os.environ.get("OPENML_LITE_BASE_URL"):
     import openml_lite
 

@@ -243,9 +243,7 @@ def _export_bundle(app, exception) -> None:
         return
     if getattr(app.builder, "format", "") != "html":
         return
-    from sphinx.util import logging
-
-    logger = logging.getLogger(__name__)
+    logger = _logger()
     bundle = notebooks.bundle
     data_ids, names = _wanted(getattr(app, "_openml_lite_loads", []), bundle)
     if not data_ids and not names:
@@ -260,6 +258,15 @@ def _export_bundle(app, exception) -> None:
         if record.skipped:
             logger.info(f"openml-lite: not bundled, read from OpenML instead: {record.name or '?'} "
                         f"({record.data_id}): {record.skipped}")
+
+
+def _logger():
+    """Sphinx's logger (its -q, -W, colours) where Sphinx runs; the standard one elsewhere."""
+    try:
+        from sphinx.util import logging
+    except ImportError:
+        import logging
+    return logging.getLogger(__name__)
 
 
 def _wanted(loads: list[dict], bundle: Bundle) -> tuple[list[int], list[tuple[str, str]]]:

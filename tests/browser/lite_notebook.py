@@ -63,13 +63,18 @@ class _SiteHandler(SimpleHTTPRequestHandler):
         ".zip": "application/zip",
     }
 
-    def __init__(self, *args, kernel_env: dict, config_path: str, log: list, **kwargs):
+    def __init__(self, *args, kernel_env: dict, config_path: str, log: list, hide: str | None = None,
+                 **kwargs):
         self.kernel_env = kernel_env
         self.config_path = config_path
         self.request_log = log
+        self.hide = hide
         super().__init__(*args, **kwargs)
 
     def do_GET(self):  # noqa: N802
+        if self.hide and self.path.startswith(self.hide):
+            self.send_error(404, "hidden by the test")
+            return
         if self.path.split("?", 1)[0] == self.config_path and self.kernel_env:
             file = Path(self.directory) / self.config_path.lstrip("/")
             config = json.loads(file.read_text())
@@ -97,12 +102,14 @@ class _SiteHandler(SimpleHTTPRequestHandler):
 
 class SiteServer:
     """`folder` on 127.0.0.1; `config_path`: the URL path of the JupyterLite site's root
-    jupyter-lite.json (the one holding the kernel's settings), answered with `kernel_env`."""
+    jupyter-lite.json (the one holding the kernel's settings), answered with `kernel_env`;
+    `hide`: a path prefix answered 404, as if the site had no such files."""
 
-    def __init__(self, folder: Path, kernel_env: dict, config_path: str = "/jupyter-lite.json"):
+    def __init__(self, folder: Path, kernel_env: dict, config_path: str = "/jupyter-lite.json",
+                 hide: str | None = None):
         self.log: list = []
         handler = functools.partial(_SiteHandler, directory=str(folder), kernel_env=kernel_env,
-                                    config_path=config_path, log=self.log)
+                                    config_path=config_path, log=self.log, hide=hide)
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.httpd.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"

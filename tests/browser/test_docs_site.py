@@ -1,6 +1,9 @@
 """The example documentation site (examples/docs-site), built offline and clicked through in
-headless Chromium and Firefox: each gallery example's JupyterLite notebook, run against the
-local OpenML mirror of the `openml_mirror` fixture (openml-lite's pytest plugin).
+headless Chromium and Firefox: each gallery example's JupyterLite notebook, run with nothing
+but the site's own origin reachable (the data from the bundle conf.py's
+use_openml_lite(bundle=True) ships in _static/openml/), and again with that bundle gone and
+the local OpenML mirror of the `openml_mirror` fixture (openml-lite's pytest plugin) as the
+second server.
 
     bash build_wheels.sh                 # web/pyodide/ (with the kernel's packages) + the wheel
     bash examples/docs-site/build.sh     # examples/docs-site/_build/html (this test runs it too)
@@ -13,17 +16,19 @@ script says "up to date" in a second when no input changed), serves the built si
 what the build printed there, follows its JupyterLite badge link
 (lite/lab/index.html?path=auto_examples/NAME.ipynb), runs all cells of the notebook
 (tests/browser/lite_notebook.py) and checks: the first code cell is the one conf.py's
-use_openml_lite() added (%pip install openml-lite from the site's pypi/, patch_sklearn),
-no cell failed, the printed shapes and score are right (iris by name: 150 rows and a test
-accuracy; Titanic by id: (1309, 14) and (1309, 13)), nothing was missing from the site or
-tried to leave 127.0.0.1, and the mirror served that dataset's parquet file and no ARFF.
+use_openml_lite(bundle=True) added (%pip install openml-lite from the site's pypi/,
+patch_sklearn, use_site_mirror), no cell failed, the printed shapes and score are right
+(iris by name: 150 rows and a test accuracy; Titanic by id: (1309, 14) and (1309, 13)),
+nothing was missing from the site or tried to leave 127.0.0.1, and the dataset's parquet file
+came from the site's bundle (OpenML, www.openml.org, unreachable and never needed) or, with
+the bundle gone (the site answers 404 there), from the mirror, and no ARFF.
 Screenshots: artifacts/docs-site-NAME.png (the notebook after its run) and
 artifacts/docs-site-NAME-page.png (the example's page), Firefox's with -firefox.
 
 The mirror's URL reaches the notebooks as it does in test_jupyterlite.py: the site server
-answers lite/jupyter-lite.json with OPENML_LITE_BASE_URL in the kernel's environment, so
-the built site (and its notebooks) stay what a user gets for www.openml.org, and one build
-serves every test session.
+answers lite/jupyter-lite.json with OPENML_LITE_BASE_URL in the kernel's environment (the
+first cell puts the site's bundle before it), so the built site (and its notebooks) stay what
+a user gets for www.openml.org, and one build serves every test session.
 
 Skips (errors when OPENML_LITE_PYODIDE_STRICT=1, as in CI) only when something is missing
 here: web/pyodide or the wheel ("run bash build_wheels.sh first"), PyPI for the build's
@@ -136,14 +141,22 @@ return links;
 # the test
 
 
+BUNDLE = "/_static/openml/"
+# how the notebook finds its data: the site's bundle alone (no other server reachable), or
+# the mirror after the site (whose bundle is gone)
+SOURCES = ("site-only", "bundle-gone")
+
+
+@pytest.mark.parametrize("source", SOURCES)
 @pytest.mark.parametrize("name", sorted(EXAMPLES))
-def test_gallery_notebook_runs_in_jupyterlite(browser, docs_site, openml_mirror, name):
+def test_gallery_notebook_runs_in_jupyterlite(browser, docs_site, openml_mirror, name, source):
     started = time.monotonic()
     parquet, check = EXAMPLES[name]
-    suffix = "" if browser.name == "chromium" else f"-{browser.name}"
+    suffix = ("" if browser.name == "chromium" else f"-{browser.name}") + ("" if source == "site-only" else f"-{source}")
     notebook = f"auto_examples/{name}.ipynb"
-    with SiteServer(docs_site, {"OPENML_LITE_BASE_URL": openml_mirror.url},
-                    config_path="/lite/jupyter-lite.json") as server:
+    kernel_env = {} if source == "site-only" else {"OPENML_LITE_BASE_URL": openml_mirror.url}
+    with SiteServer(docs_site, kernel_env, config_path="/lite/jupyter-lite.json",
+                    hide=None if source == "site-only" else BUNDLE) as server:
         # the example's page, as the build made it (the examples ran there, on CPython)
         browser.get(f"{server.url}/auto_examples/{name}.html")
         built = browser.execute_script(PAGE_OUTPUT)
@@ -156,21 +169,30 @@ def test_gallery_notebook_runs_in_jupyterlite(browser, docs_site, openml_mirror,
         run = run_notebook(browser, links[0], notebook, screenshot=ARTIFACTS / f"docs-site-{name}{suffix}.png",
                            server=server, kernel_timeout=KERNEL_TIMEOUT, run_timeout=RUN_TIMEOUT)
         requests = openml_mirror.requests()
+        site = [path for path, _ in server.log if path.startswith(BUNDLE)]
     run.timings["whole test"] = time.monotonic() - started
 
     code = check_no_errors(run)
     first = code[0]["source"]
     assert first.startswith(MARKER) and "%pip install openml-lite" in first \
-        and "patch_sklearn()" in first, f"the first code cell is not openml-lite's:\n{first}"
+        and "patch_sklearn()" in first and "use_site_mirror('_static/openml')" in first, \
+        f"the first code cell is not openml-lite's:\n{first}"
     # the example's own code is unchanged: sklearn's fetch_openml, nothing of openml-lite
     assert all("openml_lite" not in cell["source"] for cell in code[1:]), [c["source"] for c in code]
     said = check(code, built)
     check_stayed_local(run)
 
-    # the data came from the mirror, as parquet, never ARFF
+    # the data came from the site's bundle, or with it gone from the mirror; parquet, never ARFF
     paths = [request["path"] for request in requests]
-    assert any(path.endswith(parquet) for path in paths), f"the mirror was asked for: {paths}"
-    arff = [path for path in paths if "/data/v1/download/" in path or path.endswith(".arff")]
+    if source == "site-only":
+        assert paths == [], f"the mirror was asked (OpenML should not even be reachable): {paths}"
+        assert any(path.endswith(parquet) for path in site), f"the site's bundle was asked for: {site}"
+        from_where = site
+    else:
+        assert any(path.endswith(parquet) for path in paths), f"the mirror was asked for: {paths}"
+        assert site, "the notebook did not ask the site's (hidden) bundle first"
+        from_where = paths
+    arff = [path for path in from_where if "/data/v1/download/" in path or path.endswith(".arff")]
     assert not arff, f"the notebook read ARFF: {arff}"
-    print(f"[docs-site] {name} in {browser.name}: {said}; "
+    print(f"[docs-site] {name} in {browser.name}, {source}: {said}; "
           + ", ".join(f"{k}: {v:.1f} s" for k, v in run.timings.items()))
