@@ -75,3 +75,31 @@ def inject(faulty):
     faulty.reset_requests()
     yield set_rules
     faulty.faults.replace([])
+
+
+# -- the fault table (tests/fault_cases.py): each case's outcome in each runtime --------------------
+
+_fault_outcomes: dict = {}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    case = getattr(getattr(item, "callspec", None), "params", {}).get("case")
+    if case is None or item.originalname != "test_fault" or not hasattr(case, "kind"):
+        return
+    if report.when == "call" or report.outcome != "passed":
+        from fault_cases import cpython_runtime
+
+        runtime = item.callspec.params.get("runtime") or cpython_runtime()
+        _fault_outcomes[(case.id, runtime)] = report.outcome
+
+
+def pytest_sessionfinish(session):
+    if _fault_outcomes:
+        import datetime
+
+        from fault_cases import record
+
+        record(_fault_outcomes, datetime.datetime.now().isoformat(timespec="minutes"))

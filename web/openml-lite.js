@@ -19,7 +19,9 @@
  *     onStatus     (stage, text) => void: "boot", "install", "metadata", "download",
  *                  "decode", "done"; text is a human sentence for a status line.
  *     baseUrl      OpenML server root (default https://www.openml.org; e.g. a local mirror
- *                  from `python -m openml_lite.serve` or `python -m openml_lite.mirror serve`)
+ *                  from `python -m openml_lite.serve` or `python -m openml_lite.mirror serve`,
+ *                  or a static one from `python -m openml_lite.mirror export`), or an array
+ *                  of them in order: each request goes to the first that answers
  *     engine       parquet reader: "auto" (default), "js", "pyarrow", ...
  *     targetColumn "default-target" (default), a column name, an array of names, or null
  *     asFrame      "auto" (default), true or false, as fetch_openml
@@ -46,7 +48,9 @@
  *                 role: "feature"|"target", missing, categories: [...]|null, nCategories }],
  *     preview: { columns: [...], rows: [[...], ...], totalRows },   // missing values: null
  *     report: { engine, source, dataBytes, fromCache, dataUrl,
- *               seconds: { metadata, engine, download, decode, convert, save, total } },  // LoadReport
+ *               seconds: { metadata, engine, download, decode, convert, save, total },
+ *               served: [{ what, url, server, cached }],  // which server gave what
+ *               skipped: { server: why } },       // servers left out of the load  // LoadReport
  *     warnings: [{ category, message }],  // Python warnings of the load (ARFF fallback, ...)
  *     versions: { pyodide, openmlLite },
  *     wallSeconds,                        // the whole call as JS saw it
@@ -164,7 +168,8 @@ def _report(report):
         return None
     return {"dataset": report.dataset, "dataId": report.data_id, "source": report.source,
             "engine": report.engine, "dataUrl": report.data_url, "dataBytes": report.data_bytes,
-            "fromCache": report.from_cache, "seconds": dict(report.seconds)}
+            "fromCache": report.from_cache, "seconds": dict(report.seconds),
+            "served": list(report.served), "skipped": dict(report.skipped)}
 
 
 async def load(arguments, progress, keep, preview_rows, max_categories):
@@ -310,7 +315,9 @@ function pythonArguments(idOrName, options) {
   } else {
     throw new OpenMLLiteError("give a dataset id (e.g. 61) or a name (e.g. \"iris\")");
   }
-  if (options.baseUrl) args.base_url = String(options.baseUrl).replace(/\/+$/, "");
+  if (options.baseUrl) {
+    args.base_url = Array.isArray(options.baseUrl) ? options.baseUrl.map(String) : String(options.baseUrl);
+  }
   if (options.engine) args.engine = options.engine;
   if (options.targetColumn !== undefined) args.target_column = options.targetColumn;
   if (options.asFrame !== undefined) args.as_frame = options.asFrame;

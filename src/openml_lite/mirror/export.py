@@ -36,7 +36,6 @@ from pathlib import Path
 
 from .. import _compat
 from .._fetch import Request, load
-from ..cache import NoCache
 from ..errors import DatasetNotFoundError, OpenMLError
 from ..fetcher import Fetcher
 from ..openml import OpenMLClient
