@@ -42,3 +42,32 @@ def test_discarded_requests_raise_nothing_in_the_event_loop(selenium_openml_lite
     """A discarded (cancelled) request is no unhandled error: Pyodide 0.27's loop asked a
     cancelled task for its exception and failed in its own callback (fetcher.Pending)."""
     assert _callback_errors_of_a_failing_load(selenium_openml_lite, mirror_url) == []
+
+
+@run_in_pyodide
+async def _timed_out_under_gc(selenium, url):
+    """(error type, seconds) of FetchTransport(timeout=0.8).get on a server 3 s late, with
+    the JS garbage collector run while it waits (node and Chromium run with --expose-gc)."""
+    import time
+
+    from pyodide.code import run_js
+
+    from openml_lite.transport import TransportError
+    from openml_lite.transport.pyodide import FetchTransport
+
+    run_js("for (const ms of [100, 300, 500]) setTimeout(() => globalThis.gc && globalThis.gc(), ms);")
+    started = time.time()
+    try:
+        await FetchTransport(timeout=0.8).get(url)
+        return None, time.time() - started
+    except TransportError:
+        return "TransportError", time.time() - started
+
+
+@pytest.mark.driver_timeout(120)
+def test_a_timeout_fires_after_garbage_collection(selenium_openml_lite, faulty, inject):
+    """Node keeps a weak reference to an AbortSignal.timeout: the transport holds its own,
+    or a collection during the wait leaves a slow request waiting for its answer."""
+    inject(r"/api/v1/json/data/61$ delay:3")
+    error, seconds = _timed_out_under_gc(selenium_openml_lite, f"{faulty.url}/api/v1/json/data/61")
+    assert error == "TransportError" and seconds < 2.5, (error, seconds)

@@ -24,9 +24,13 @@ class FetchTransport:
         from js import AbortSignal
         from pyodide.http import pyfetch
 
+        # Held here until the body is read: Node keeps only a weak reference to a timeout
+        # signal, so one that nothing else holds is collected and never fires (a load
+        # that had run before made the next one wait out a slow server; with the signal
+        # held, it gives up in time: tests/pyodide/test_faults_in_pyodide.py)
+        signal = AbortSignal.timeout(int(self.timeout * 1000))
         try:
-            answer = await pyfetch(url, headers=headers or {},
-                                   signal=AbortSignal.timeout(int(self.timeout * 1000)))
+            answer = await pyfetch(url, headers=headers or {}, signal=signal)
             headers = {name.lower(): value for name, value in answer.headers.items()}
             if progress is None:
                 body = await answer.bytes()
@@ -38,6 +42,8 @@ class FetchTransport:
                 "without CORS headers looks like: such a server cannot be used from a page "
                 "(data.openml.org sends them; a mirror must too)"
             ) from error
+        finally:
+            del signal  # (only now)
         return Response(url=url, status=answer.status, body=body, headers=headers)
 
 
