@@ -126,7 +126,7 @@ def test_parquet_unreachable_after_retries_falls_back_to_arff(faulty, inject, da
 
 
 def test_missing_cors_headers_do_not_matter_outside_a_browser(faulty, inject, data_home, expected):
-    inject(r". no_cors")  # browsers refuse such answers (tests/pyodide/test_faults_in_browser.py)
+    inject(r". no_cors")  # browsers refuse such answers (the fault table in Chromium: tests/fault_cases.py)
     assert_same(dict(load(faulty, data_home)), expected)
     assert all(r["fault"] == "no_cors" for r in faulty.requests)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import sys
+from pathlib import Path
 
 from openml_lite.sphinx import MARKER, notebook_modification_function, use_openml_lite
 
@@ -169,7 +170,23 @@ def test_the_readmes_conf_lines_are_the_example_sites():
     conf = [line.split("  #")[0].rstrip()  # the site's noqa comments aside
             for line in (repo / "examples" / "docs-site" / "conf.py").read_text().splitlines()]
     code = [line for line in lines if line.strip()]
-    assert len(code) == 2 and all(line in conf for line in code), code
+    assert len(code) == 3 and all(line in conf for line in code), code
+
+
+def test_the_readmes_first_cell_is_the_bundles():
+    """README "Use it in your documentation" shows the first cell the kit writes with
+    bundle=True (and tests/browser/test_docs_site.py runs)."""
+    import re
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[1]
+    section = (repo / "README.md").read_text().split("## Use it in your documentation\n", 1)[1]
+    shown = re.findall(r"```python\n(.*?)```", section, re.DOTALL)[1].strip()
+    notebook = copy.deepcopy(BY_NAME)
+    kit = use_openml_lite(bundle=True)
+    kit.extension_loaded = True
+    kit(notebook, "x.ipynb")
+    assert shown == _text(notebook["cells"][0])
 
 
 # -- bundle: the datasets of the examples, shipped in the built site --------------------------
@@ -230,6 +247,7 @@ class _App:
 
     def __init__(self, config, outdir):
         self.config, self.outdir = config, str(outdir)
+        self.doctreedir = str(Path(outdir).parent / "doctrees")
         self.builder = type("Builder", (), {"format": "html"})()
         self.connected = {}
 
@@ -273,3 +291,12 @@ def test_the_extension_records_the_examples_loads_and_exports_them(tmp_path, mon
     iris = next(d for d in index["datasets"] if d["data_id"] == 61)
     assert "api/v1/json/data/list/data_name/iris/limit/2/data_version/1" in iris["lookups"]
     assert (tmp_path / "html/_static/openml/datasets/0004/40945/dataset_40945.pq").is_file()
+
+    # an incremental build: sphinx-gallery runs no unchanged example, so nothing is recorded,
+    # yet the bundle (here into a clean output folder) holds what earlier builds recorded
+    app = _App(config, tmp_path / "html-again")
+    sphinx.setup(app)
+    app.connected["config-inited"](app, config)
+    app.connected["build-finished"](app, None)
+    again = json.loads((tmp_path / "html-again/_static/openml/openml-lite-mirror.json").read_text())
+    assert [d["data_id"] for d in again["datasets"]] == [61, 40945]

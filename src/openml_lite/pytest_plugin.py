@@ -165,9 +165,10 @@ class OpenMLMirror:
           ``api/v1/json/data/qualities/61.json``,
           ``api/v1/json/data/list/data_name/iris/limit/2.json`` (name lookups; a URL's
           trailing "/" is not part of the file name), ``data/v1/download/<file_id>.arff``,
-          ``datasets/0000/0061/dataset_61.pq``. Copied as they are; OpenML's origins in
-          the JSON (``https://www.openml.org``, ``https://data.openml.org``, ...) are
-          answered with the mirror's own.
+          ``datasets/0000/0061/dataset_61.pq``. Copied as they are; the origins of the
+          hosts a user names, ``https://www.openml.org`` and ``https://data.openml.org``,
+          are answered with the mirror's own in the JSON, and older URLs stay as written
+          (openml-lite maps them onto the servers it is given, as users meet them).
 
         Files replace those already served at the same URL (a name lookup too: give a
         new dataset a name of its own). Takes effect at once, also for a running test.
@@ -188,7 +189,8 @@ class OpenMLMirror:
         """Serve ``data`` at ``url_path`` (e.g. ``"/api/v1/json/data/99"`` or
         ``"/files/notes.txt"``); return its full URL. A path of OpenML's API or data
         servers is written into ``folder`` and answered as the mirror answers it (JSON
-        with OpenML's origins made the mirror's, a JSON error body with HTTP 412, Range);
+        with www/data.openml.org's origins made the mirror's, a JSON error body with HTTP
+        412, Range);
         any other path answers these bytes (with Range and CORS), typed ``content_type``
         or by the name's extension."""
         from urllib.parse import unquote

@@ -245,7 +245,7 @@ def _export_bundle(app, exception) -> None:
         return
     logger = _logger()
     bundle = notebooks.bundle
-    data_ids, names = _wanted(getattr(app, "_openml_lite_loads", []), bundle)
+    data_ids, names = _wanted(_remembered(app, getattr(app, "_openml_lite_loads", [])), bundle)
     if not data_ids and not names:
         logger.info("openml-lite: the examples loaded no OpenML dataset; no bundle")
         return
@@ -258,6 +258,24 @@ def _export_bundle(app, exception) -> None:
         if record.skipped:
             logger.info(f"openml-lite: not bundled, read from OpenML instead: {record.name or '?'} "
                         f"({record.data_id}): {record.skipped}")
+
+
+def _remembered(app, loads: list[dict]) -> list[dict]:
+    """This build's loads and those of earlier builds (kept in the doctree folder):
+    sphinx-gallery runs only the examples that changed, so an incremental build records
+    only theirs. (``make clean`` forgets them all, as it forgets the doctrees.)"""
+    import json
+
+    kept = Path(getattr(app, "doctreedir", "") or ".") / "openml-lite-loads.json"
+    try:
+        earlier = json.loads(kept.read_text())
+    except (OSError, ValueError):
+        earlier = []
+    merged = [*loads, *(load for load in earlier if load not in loads)]
+    if getattr(app, "doctreedir", None):
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        kept.write_text(json.dumps(merged, indent=1) + "\n")
+    return merged
 
 
 def _logger():
