@@ -3,7 +3,8 @@
 //
 // Protocol: one JSON object a line on stdin, {"id", "command", ...arguments}; one answer a
 // line on stdout, {"id", "value"} or {"id", "error"}. Commands:
-//   launch {browser: "chromium"|"firefox", executablePath, args, prefs, removeJspi, width, height}
+//   launch {browser: "chromium"|"firefox", executablePath, args, prefs, removeJspi,
+//           acceptInsecureCerts, width, height}
 //   get {url}               navigate and wait for the load event
 //   evaluate {body, timeout} run `body` as an async function in the page; its return
 //                           value, through JSON (undefined -> null)
@@ -20,13 +21,15 @@ let page = null;
 let messages = [];
 
 const commands = {
-  async launch({ browser: name, executablePath, args = [], prefs = {}, removeJspi = null, width, height }) {
+  async launch({ browser: name, executablePath, args = [], prefs = {}, removeJspi = null,
+                  acceptInsecureCerts = false, width, height }) {
     browser = await puppeteer.launch({
       browser: name === "firefox" ? "firefox" : "chrome",
       executablePath,
       headless: true,
       args,
       extraPrefsFirefox: prefs,
+      acceptInsecureCerts, // a throwaway certificate (Firefox; Chromium gets a flag instead)
       defaultViewport: { width, height },
       protocolTimeout: 30 * 60 * 1000, // evaluate has its own timeout; Pyodide boots are long
     });

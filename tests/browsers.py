@@ -20,6 +20,9 @@ Chrome and Firefox): Firefox switches it off by a pref, page and workers alike. 
 (Pyodide looks for JSPI when it loads), and a Web Worker the test creates must run
 REMOVE_JSPI itself, first, before loadPyodide. Check `pyodide.ffi.can_run_sync()`.
 
+A throwaway certificate (a local https origin, `insecure_certs=True`): Chromium gets
+--ignore-certificate-errors, Firefox puppeteer's acceptInsecureCerts. Off by default.
+
 Missing node, puppeteer-core (`npm ci`) or the browser (Debian's chromium / firefox-esr;
 tests/run.sh installs them as root): `launch_or_skip` skips with that reason, and fails
 instead under OPENML_LITE_PYODIDE_STRICT=1 (CI).
@@ -127,10 +130,11 @@ def launch_or_skip(name: str, **options) -> Browser:
 class Browser:
     """One headless browser with one page, offline. A context manager (quits at exit)."""
 
-    def __init__(self, name: str, *, jspi: bool = True, width: int = 1280, height: int = 1000,
-                 launch_timeout: float = 90):
+    def __init__(self, name: str, *, jspi: bool = True, insecure_certs: bool = False,
+                 width: int = 1280, height: int = 1000, launch_timeout: float = 90):
         self.name = name
         self.jspi = jspi
+        self.insecure_certs = insecure_certs
         self._ids = itertools.count()
         self._stderr = tempfile.TemporaryFile(mode="w+")
         self._process = subprocess.Popen(
@@ -142,8 +146,10 @@ class Browser:
         launch = {"browser": name, "executablePath": executable(name), "width": width, "height": height}
         if name == "firefox":
             launch["prefs"] = {**FIREFOX_OFFLINE_PREFS, **({} if jspi else FIREFOX_WITHOUT_JSPI)}
+            launch["acceptInsecureCerts"] = insecure_certs
         else:
-            launch["args"] = ["--no-sandbox", *CHROMIUM_OFFLINE_FLAGS]
+            launch["args"] = ["--no-sandbox", *CHROMIUM_OFFLINE_FLAGS,
+                              *(["--ignore-certificate-errors"] if insecure_certs else [])]
             launch["removeJspi"] = None if jspi else REMOVE_JSPI
         try:
             self.version = self._call("launch", within=launch_timeout, **launch)

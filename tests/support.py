@@ -321,3 +321,4 @@ class PlainStaticServer:
     def reset(self) -> None:
         self._log.seek(0)
         self._log.truncate()
+

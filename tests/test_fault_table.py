@@ -108,3 +108,14 @@ def assert_cache_is_right(data_home, servers) -> None:
         url = f"{origins[host]}/{path}"
         with urllib.request.urlopen(url) as answer, open(cache.path(url), "rb") as cached:
             assert cached.read() == answer.read(), url
+
+
+def test_the_readme_shows_every_case():
+    """README "Faults, in every runtime" lists the table's rows (as written by a full run)."""
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    section = readme.split("### Faults, in every runtime\n", 1)[1].split("\n## ", 1)[0]
+    rows = [line.split(" | ")[0].lstrip("| ") for line in section.splitlines()
+            if line.startswith("| ") and not line.startswith("| fault |")]
+    assert rows == [case.kind for case in CASES]

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import warnings
-from pathlib import Path
 
 import pytest
 
@@ -15,23 +14,12 @@ import openml_lite
 from compare import assert_same
 from openml_lite.mirror.__main__ import main
 from openml_lite.mirror.export import INDEX, export_mirror
-from support import DATASETS, MirrorLog, PlainStaticServer
+from static_exports import openml_urls, static_export_names
+from support import DATASETS, PlainStaticServer
 
 IDS = [d["data_id"] for d in DATASETS]
 # every name lookup the mirror has (sklearn recorded some): (name, version) pairs
 LOOKUPS = sorted({(d["name"].lower(), d["version"]) for d in DATASETS if d["lookups"]})
-ACTIVE_NAMES = sorted({d["name"].lower() for d in DATASETS if d["lookups"] and d["status"] == "active"})
-
-
-def openml_urls(details: dict, mirror_url: str) -> dict:
-    """``details`` with the mirror's origin back to OpenML's (the mirror stands in for
-    www.openml.org and data.openml.org; an export keeps OpenML's own URLs)."""
-    def back(value):
-        if not isinstance(value, str):
-            return value
-        return (value.replace(f"{mirror_url}/datasets/", "https://data.openml.org/datasets/")
-                .replace(f"{mirror_url}/", "https://www.openml.org/"))
-    return {key: back(value) for key, value in details.items()}
 
 
 def load(base_url, **kwargs):
@@ -49,7 +37,7 @@ def assert_same_load(static: dict, mirror: dict, mirror_url: str) -> None:
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory, mirror_url):
     folder = tmp_path_factory.mktemp("static-mirror")
-    records = export_mirror(folder, IDS, ACTIVE_NAMES, base_url=mirror_url,
+    records = export_mirror(folder, IDS, static_export_names(), base_url=mirror_url,
                             data_home=tmp_path_factory.mktemp("export-cache"))
     assert [r.skipped for r in records if r.skipped] == []
     return folder, records

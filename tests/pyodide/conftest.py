@@ -109,6 +109,7 @@ def pytest_configure(config: pytest.Config) -> None:
         "pyodide_packages(*names): skip unless these Pyodide lock packages are in the dist dir",
     )
     config.addinivalue_line("markers", "browser_only: not collected for the node runtime")
+    config.addinivalue_line("markers", "node_only: not collected for a browser runtime (chrome)")
     if not plugin_active(config):
         return
     from pytest_pyodide import get_global_config
@@ -175,11 +176,14 @@ def _runtime(item: pytest.Item) -> str | None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     # @pytest.mark.browser_only: Web Workers, page XHR, Cache Storage do not exist in
     # node: such tests are not collected for the node runtime at all.
-    not_for_node = [item for item in items
-                    if item.get_closest_marker("browser_only") and _runtime(item) == "node"]
-    if not_for_node:
-        config.hook.pytest_deselected(items=not_for_node)
-        items[:] = [item for item in items if item not in not_for_node]
+    # @pytest.mark.node_only: what a browser page cannot do (fetch from another origin that
+    # sends no CORS headers, as python -m http.server): not collected for the browsers.
+    wrong_runtime = [item for item in items
+                     if (item.get_closest_marker("browser_only") and _runtime(item) == "node")
+                     or (item.get_closest_marker("node_only") and _runtime(item) not in (None, "node"))]
+    if wrong_runtime:
+        config.hook.pytest_deselected(items=wrong_runtime)
+        items[:] = [item for item in items if item not in wrong_runtime]
     ours = [item for item in items if HERE in Path(item.path).resolve().parents]
     if not ours or not plugin_active(config):
         return

@@ -1,6 +1,7 @@
 """What fetch_openml returned, as plain JSON-able data: types, dtypes, categories (with
-order and ordered flag), every value (NaN and None told apart), and the Bunch's other
-fields. Equal fingerprints = equal results, across CPython and Pyodide.
+order and ordered flag), every value (NaN and None told apart), the stored entries of a
+sparse matrix, and the Bunch's other fields. Equal fingerprints = equal results, across
+CPython and Pyodide.
 
 This file runs on the host AND inside Pyodide: tests send its source to Pyodide and
 exec it there, so it must need nothing but numpy and pandas.
@@ -38,6 +39,11 @@ def fingerprint(result):
         if isinstance(obj, np.ndarray):
             return {"type": "ndarray", "dtype": str(obj.dtype), "shape": list(obj.shape),
                     "values": [value(v) for v in obj.ravel().tolist()]}
+        if hasattr(obj, "tocoo") and hasattr(obj, "nnz"):  # scipy.sparse (not imported here)
+            coo = obj.tocoo()
+            entries = sorted(zip(coo.row.tolist(), coo.col.tolist(), coo.data.tolist()), key=lambda e: e[:2])
+            return {"type": type(obj).__name__, "format": obj.format, "dtype": str(obj.dtype),
+                    "shape": list(obj.shape), "entries": [[r, c, value(v)] for r, c, v in entries]}
         if isinstance(obj, dict):
             return {"type": "dict", "items": {str(k): describe(v) for k, v in obj.items()}}
         if isinstance(obj, (list, tuple)):
