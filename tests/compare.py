@@ -163,3 +163,31 @@ def polars_type_of(dtype):
     return {"int64": pl.Int64, "float64": pl.Float64, "uint8": pl.UInt8, "int8": pl.Int8,
             "uint16": pl.UInt16, "int16": pl.Int16, "int32": pl.Int32, "uint32": pl.UInt32,
             "float32": pl.Float32}[str(dtype)]
+
+
+def first_difference(got, expected, where: str = "result", names=("got", "expected")) -> str | None:
+    """Where two fingerprints (tests/pyodide/fingerprint.py) first differ, e.g.
+    "result.data.columns.x.values[3]: ... != ..."; ``names``: what to call each side."""
+    if type(got) is not type(expected):
+        return f"{where}: {got!r:.200} != {expected!r:.200}"
+    if isinstance(got, dict):
+        for key in [*expected, *(k for k in got if k not in expected)]:
+            if key not in got or key not in expected:
+                return f"{where}.{key}: only in {names[0] if key in got else names[1]}"
+            found = first_difference(got[key], expected[key], f"{where}.{key}", names)
+            if found:
+                return found
+        return None
+    if isinstance(got, list):
+        if len(got) != len(expected):
+            if max(len(got), len(expected)) <= 2:  # one value: ["float", 1.0] vs ["nan"]
+                return f"{where}: {got!r} != {expected!r}"
+            return f"{where}: {len(got)} items != {len(expected)}"
+        for i, (g, e) in enumerate(zip(got, expected)):
+            found = first_difference(g, e, f"{where}[{i}]", names)
+            if found:
+                return found
+    if isinstance(got, str) and got != expected:  # from the first character that differs
+        at = next((i for i, (g, e) in enumerate(zip(got, expected)) if g != e), min(len(got), len(expected)))
+        return f"{where}[{at}:]: {got[at:at + 80]!r} != {expected[at:at + 80]!r}"
+    return None if got == expected else f"{where}: {got!r:.200} != {expected!r:.200}"

@@ -65,6 +65,15 @@ def faulty(mirror_dir):
         yield server
 
 
+@pytest.fixture(scope="module")
+def fault_variant(mirror_dir, tmp_path_factory):
+    """The fault table's other mirror (tests/fault_cases.py): iris's parquet file lacks a column."""
+    from fault_cases import make_variant_mirror
+
+    with MirrorServer(make_variant_mirror(mirror_dir, tmp_path_factory.mktemp("variant"))) as server:
+        yield server
+
+
 @pytest.fixture
 def inject(faulty):
     """inject("REGEX KIND[:ARG] [xN]", ...): the faulty mirror's rules for one test."""

@@ -117,6 +117,67 @@ def make_variant_mirror(mirror_dir, dest) -> Path:
     return dest
 
 
+def check_answer(case: FaultCase, runtime: str, answer: dict, servers: dict, requests: list,
+                 same_data) -> None:
+    """What a runtime's load of ``case`` gave (``answer``: {"error": [type, message]}, or
+    "source", "fallbacks" (ArffFallbackWarning messages), "skipped" and "servers" of its
+    report), against the table: the outcome, what the warning or error says (the dataset,
+    every server for an error), the faulty mirror's ``requests``. ``same_data()``: whether
+    the data equals a fault-free load's."""
+    expect, says = case.expected(runtime)
+    base_url = [servers[name] for name in case.servers]
+    if expect in ("data", "arff"):
+        assert "error" not in answer, answer.get("error")
+        assert same_data(), "not the data a fault-free load gives"
+        assert answer["source"] == ("arff" if expect == "arff" else "parquet")
+        fallbacks = answer["fallbacks"]
+        if expect == "arff":
+            assert len(fallbacks) == 1 and names_the_dataset(fallbacks[0], case.data_id), fallbacks
+            said = fallbacks[0]
+        else:
+            assert fallbacks == []
+            said = ""
+        if "dead" in case.servers:
+            assert answer["skipped"] == [servers["dead"]] and answer["servers"] == [servers["faulty"]]
+    else:
+        assert "error" in answer, f"expected {expect}, got the data"
+        kind, said = answer["error"]
+        assert kind == expect, f"{kind}: {said}"
+        assert names_the_dataset(said, case.data_id), said
+        for url in base_url:  # every server asked is named
+            assert url in said, said
+    for words in says:
+        assert words in said, said
+    for suffix, count in case.hits.items():
+        assert sum(r["path"].endswith(suffix) for r in requests) == count, (suffix, requests)
+
+
+def names_the_dataset(message: str, data_id: int) -> bool:
+    """Whether an error or warning names the dataset: by its label (``'iris' (id 61, ...``)
+    or, before the description came, as ``data_id=61``."""
+    import re
+
+    return re.search(rf"(data_id=|id ){data_id}\b", message) is not None
+
+
+def clean_load(base_url: str, data_id: int) -> dict:
+    """The data part of a fault-free load of ``data_id`` from ``base_url``: the reference of
+    every "data" outcome (loaded once a session)."""
+    if (base_url, data_id) not in _clean:
+        import warnings
+
+        import openml_lite
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            _clean[base_url, data_id] = data_part(openml_lite.fetch_openml(
+                data_id=data_id, base_url=base_url, cache=False))
+    return _clean[base_url, data_id]
+
+
+_clean: dict = {}
+
+
 def data_part(result) -> dict:
     """What a load returned, without the parts that name the server (details, DESCR, url)."""
     return {key: value for key, value in dict(result).items() if key not in ("details", "DESCR", "url")}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import warnings
 
+from compare import first_difference
 from support import DATASETS
 
 
@@ -57,6 +58,19 @@ async def load_all(base_url, calls, full=False):
 '''
 
 
+def export_every_recorded(tmp_path_factory, mirror_url):
+    """A folder holding every recorded dataset (and the names with an active lookup),
+    exported from the mirror, nothing skipped."""
+    from openml_lite.mirror.export import export_mirror
+
+    folder = tmp_path_factory.mktemp("static-mirror")
+    ids = [call["data_id"] for call in static_export_calls().values() if "data_id" in call]
+    records = export_mirror(folder, ids, static_export_names(), base_url=mirror_url,
+                            data_home=tmp_path_factory.mktemp("export-cache"))
+    assert [r.skipped for r in records if r.skipped] == []
+    return folder
+
+
 def static_export_calls() -> dict[str, dict]:
     """{label: fetch_openml kwargs}: every recorded dataset by id, and every recorded name
     lookup (name, version) as tests/test_static_export.py asks it: the active version of
@@ -95,33 +109,6 @@ def static_reference(mirror_url: str, calls: dict[str, dict], fingerprint) -> di
         outcome = fingerprint(dict(result))
         reference[label] = {"digest": helpers["digest"](outcome), "fingerprint": outcome}
     return reference
-
-
-def first_difference(got, expected, where="result") -> str | None:
-    """Where two fingerprints first differ: "result.data.columns.x.values[3]: ... != ..."."""
-    if type(got) is not type(expected):
-        return f"{where}: {got!r:.200} != {expected!r:.200}"
-    if isinstance(got, dict):
-        for key in [*expected, *(k for k in got if k not in expected)]:
-            if key not in got or key not in expected:
-                return f"{where}.{key}: only in {'the static load' if key in got else 'the mirror load'}"
-            found = first_difference(got[key], expected[key], f"{where}.{key}")
-            if found:
-                return found
-        return None
-    if isinstance(got, list):
-        if len(got) != len(expected):
-            if max(len(got), len(expected)) <= 2:  # one value: ["float", 1.0] vs ["nan"]
-                return f"{where}: {got!r} != {expected!r}"
-            return f"{where}: {len(got)} items != {len(expected)}"
-        for i, (g, e) in enumerate(zip(got, expected)):
-            found = first_difference(g, e, f"{where}[{i}]")
-            if found:
-                return found
-    if isinstance(got, str) and got != expected:  # from the first character that differs
-        at = next((i for i, (g, e) in enumerate(zip(got, expected)) if g != e), min(len(got), len(expected)))
-        return f"{where}[{at}:]: {got[at:at + 80]!r} != {expected[at:at + 80]!r}"
-    return None if got == expected else f"{where}: {got!r:.200} != {expected!r:.200}"
 
 
 NAME_LOOKUP = "/api/v1/json/data/list/data_name/"
@@ -167,7 +154,8 @@ def static_load_problems(load, calls: dict, reference: dict, server: str) -> lis
     if differing:
         again = load({label: calls[label] for label in differing}, True)
         for label in differing:
-            where = (first_difference(again[label].get("fingerprint"), reference[label]["fingerprint"])
+            where = (first_difference(again[label].get("fingerprint"), reference[label]["fingerprint"],
+                                      names=("the static load", "the mirror load"))
                      or "(not on a second load)")
             problems.append(f"{label}: differs from the mirror's load at {where}")
     return problems

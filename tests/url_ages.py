@@ -78,3 +78,88 @@ def _with_value(text: str, key: str, old: str, new: str) -> str:
     if got != expected or list(got["data_set_description"]) != list(expected["data_set_description"]):
         raise ValueError(f"editing {key} went wrong")
     return edited
+
+
+# Python for inside Pyodide (Node, a browser page), exec'd after tests/pyodide/fingerprint.py:
+# `await load_ages(base_url, ages)` loads each age with fetch_openml_async through a transport
+# that records every URL asked and refuses (without asking) any URL not on `base_url`'s
+# origin; label -> the load's fingerprint (or its error), source, engine, data URL, served
+# documents, warning categories, URLs asked and refused.
+LOAD_AGES_SOURCE = """
+import warnings
+from urllib.parse import urlsplit
+
+import openml_lite
+from openml_lite.transport import TransportError
+from openml_lite.transport.pyodide import FetchTransport
+
+
+class OnlyTheMirror:
+    def __init__(self, base_url):
+        self.inner, self.origin = FetchTransport(), urlsplit(base_url)[:2]
+        self.asked, self.refused = [], []
+
+    async def get(self, url, *, headers=None, progress=None):
+        if urlsplit(url)[:2] != self.origin:
+            self.refused.append(url)
+            raise TransportError(f"{url} is not on the mirror (refused by the test)")
+        self.asked.append(url)
+        return await self.inner.get(url, headers=headers, progress=progress)
+
+
+async def load_ages(base_url, ages):
+    out = {}
+    for label, data_id in ages.items():
+        transport = OnlyTheMirror(base_url)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                result = await openml_lite.fetch_openml_async(
+                    data_id=data_id, base_url=base_url, cache=False, transport=transport)
+                outcome, report = fingerprint(dict(result)), openml_lite.last_load_report()
+            except Exception as error:
+                outcome, report = {"raised": f"{type(error).__name__}: {error}"}, None
+        out[label] = {
+            "outcome": outcome,
+            "source": report and report.source,
+            "engine": report and report.engine,
+            "data_url": report and report.data_url,
+            "served": report and report.served,
+            "warnings": sorted({w.category.__name__ for w in caught}),
+            "asked": transport.asked,
+            "refused": transport.refused,
+        }
+    return out
+"""
+
+
+def check_ages(got: dict, expected: dict, mirror) -> None:
+    """load_ages' answer against CPython's fingerprints ``expected``: each age CPython's
+    result, every document from ``mirror`` (a MirrorServer), nothing asked elsewhere; dense
+    ones from the canonical datasets/ parquet path with no ARFF fallback, the sparse one
+    from its ARFF on the mirror, and no other ARFF asked."""
+    import json
+    from urllib.parse import urlsplit
+
+    from openml_lite.mirror import parquet_path_for
+
+    paths = [r["path"] for r in mirror.requests]
+    assert list(got) == list(AGES)
+    for label, data_id in AGES.items():
+        load = got[label]
+        assert load["refused"] == [] and load["asked"], (label, load["refused"])
+        assert load["outcome"] == expected[label], f"{label}: {json.dumps(load['outcome'])[:300]}"
+        assert load["served"] and all(s["url"].startswith(mirror.url + "/") and s["server"] == mirror.url
+                                      for s in load["served"]), (label, load["served"])
+        if label in SPARSE_AGES:
+            assert load["source"] == "arff", label
+            assert load["data_url"].startswith(f"{mirror.url}/data/v1/download/"), (label, load["data_url"])
+            assert "ArffFallbackWarning" in load["warnings"], label
+            assert urlsplit(load["data_url"]).path in paths, label
+        else:
+            parquet = f"{mirror.url}/{parquet_path_for(data_id)}"
+            assert (load["source"], load["data_url"]) == ("parquet", parquet), label
+            assert "ArffFallbackWarning" not in load["warnings"], label
+            assert f"/{parquet_path_for(data_id)}" in paths, label
+    sparse_arff = {urlsplit(got[label]["data_url"]).path for label in SPARSE_AGES}
+    assert [p for p in paths if p.startswith("/data/v1/download/") and p not in sparse_arff] == []

@@ -29,8 +29,8 @@ import pytest
 
 import openml_lite
 from browsers import BROWSERS, launch_or_skip
-from openml_lite.mirror import MirrorServer, parquet_path_for
-from url_ages import AGES, SPARSE_AGES, make_ages_mirror
+from openml_lite.mirror import MirrorServer
+from url_ages import AGES, LOAD_AGES_SOURCE, SPARSE_AGES, check_ages, make_ages_mirror
 
 trustme = pytest.importorskip("trustme", reason="trustme is not installed: pip install -e '.[test]'")
 
@@ -71,29 +71,6 @@ try {
 }
 """
 
-LOAD_AGES = """
-import json, warnings
-import openml_lite
-
-out = {}
-for label, data_id in AGES.items():
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            result = await openml_lite.fetch_openml_async(data_id=data_id, base_url=BASE, cache=False)
-            outcome, report = fingerprint(dict(result)), openml_lite.last_load_report()
-        except Exception as error:
-            outcome, report = {"raised": f"{type(error).__name__}: {error}"}, None
-    out[label] = {
-        "outcome": outcome,
-        "source": report and report.source,
-        "engine": report and report.engine,
-        "data_url": report and report.data_url,
-        "served": report and report.served,
-        "warnings": sorted({w.category.__name__ for w in caught}),
-    }
-json.dumps(out)
-"""
 
 
 class TLSSite:
@@ -253,33 +230,14 @@ def test_every_age_loads_from_the_https_mirror(page, site, mirror, expected):
     browser, _ = page
     browser.messages()
     mirror.reset_requests()
-    code = f"AGES = {AGES!r}\nBASE = {mirror.url!r}\n" + LOAD_AGES
+    code = (f"{LOAD_AGES_SOURCE}\nimport json\n"
+            f"json.dumps(await load_ages({mirror.url!r}, {AGES!r}))")
     got = run_python_in_page(browser, code, timeout=240)
     messages = _messages_until(browser, lambda got: False, timeout=1)  # late ones too
-    requests = mirror.requests
-    paths = [r["path"] for r in requests]
-
-    assert list(got) == list(AGES)
-    for label, data_id in AGES.items():
-        load = got[label]
-        assert load["outcome"] == expected[label], f"{label}: {json.dumps(load['outcome'])[:300]}"
-        assert load["served"] and all(s["url"].startswith(mirror.url + "/") and s["server"] == mirror.url
-                                      for s in load["served"]), (label, load["served"])
-        if label in SPARSE_AGES:
-            assert load["source"] == "arff", label
-            assert load["data_url"].startswith(f"{mirror.url}/data/v1/download/"), (label, load["data_url"])
-            assert "ArffFallbackWarning" in load["warnings"], label
-            assert urlsplit(load["data_url"]).path in paths, label
-        else:
-            parquet = f"{mirror.url}/{parquet_path_for(data_id)}"
-            assert (load["source"], load["data_url"]) == ("parquet", parquet), label
-            assert "ArffFallbackWarning" not in load["warnings"], label
-            assert f"/{parquet_path_for(data_id)}" in paths, label
-    sparse_arff = {urlsplit(got[label]["data_url"]).path for label in SPARSE_AGES}
-    assert [p for p in paths if p.startswith("/data/v1/download/") and p not in sparse_arff] == []
+    check_ages(got, expected, mirror)
     # OpenML's 412 "not there" for the sparse dataset's qualities (sklearn recorded none): the
     # async load asks for them with the description, and sparse data needs none
-    assert [(r["path"], r["status"]) for r in requests if r["status"] not in (200, 204, 206)] == \
+    assert [(r["path"], r["status"]) for r in mirror.requests if r["status"] not in (200, 204, 206)] == \
         [(f"/api/v1/json/data/qualities/{AGES[label]}", 412) for label in SPARSE_AGES]
     assert _left_the_origins(messages, site.url, mirror.url) == []
     assert [entry for entry in site.log if entry[1] != 200] == []

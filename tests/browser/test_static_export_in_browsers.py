@@ -28,8 +28,7 @@ import pytest
 
 from browsers import BROWSERS, launch_or_skip
 from lite_notebook import LEFT_THE_MACHINE, unavailable
-from openml_lite.mirror.export import export_mirror
-from static_exports import (NAME_LOOKUP, STATIC_LOADS_SOURCE, static_export_calls, static_export_names,
+from static_exports import (NAME_LOOKUP, STATIC_LOADS_SOURCE, export_every_recorded, static_export_calls,
                             static_load_problems, static_reference, unexpected_answers)
 from support import PlainStaticServer
 
@@ -66,13 +65,7 @@ def wheel() -> str:
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory, mirror_url):
-    """Every recorded dataset (and the names with an active lookup), exported from the mirror."""
-    folder = tmp_path_factory.mktemp("static-mirror")
-    ids = [call["data_id"] for call in CALLS.values() if "data_id" in call]
-    records = export_mirror(folder, ids, static_export_names(), base_url=mirror_url,
-                            data_home=tmp_path_factory.mktemp("export-cache"))
-    assert [r.skipped for r in records if r.skipped] == []
-    return folder
+    return export_every_recorded(tmp_path_factory, mirror_url)
 
 
 @pytest.fixture(scope="module")

@@ -39,6 +39,7 @@ from pytest_pyodide import run_in_pyodide  # noqa: E402
 
 import openml_lite  # noqa: E402
 from openml_lite.mirror import MirrorServer, parquet_path_for  # noqa: E402
+from compare import first_difference  # noqa: E402
 from support import DENSE  # noqa: E402
 
 FINGERPRINT_SOURCE = (Path(__file__).parent / "fingerprint.py").read_text()
@@ -164,30 +165,6 @@ def _warnings(caught: list) -> list[str]:
                    if not (name == "builtins.ImportWarning" and "/pyarrow/" in filename)})
 
 
-def _first_difference(got, expected, where="result"):
-    """Where two fingerprints first differ: "result.data.columns.x.values[3]: ... != ..."."""
-    if type(got) is not type(expected):
-        return f"{where}: {got!r:.200} != {expected!r:.200}"
-    if isinstance(got, dict):
-        for key in [*expected, *(k for k in got if k not in expected)]:
-            if key not in got or key not in expected:
-                return f"{where}.{key}: present in {'Pyodide' if key in got else 'CPython'}'s only"
-            found = _first_difference(got[key], expected[key], f"{where}.{key}")
-            if found:
-                return found
-        return None
-    if isinstance(got, list):
-        if len(got) != len(expected):
-            if max(len(got), len(expected)) <= 2:  # one value: ["float", 1.0] vs ["nan"]
-                return f"{where}: {got!r} != {expected!r}"
-            return f"{where}: {len(got)} items != {len(expected)}"
-        for i, (g, e) in enumerate(zip(got, expected)):
-            found = _first_difference(g, e, f"{where}[{i}]")
-            if found:
-                return found
-    return None if got == expected else f"{where}: {got!r:.200} != {expected!r:.200}"
-
-
 def _check_all(selenium, mirror, calls, engine, how):
     """Every call in Pyodide against CPython's; one message naming every dataset that differs."""
     expected = [_cpython(mirror, call) for call in calls]  # before the reset: it logs too
@@ -202,7 +179,8 @@ def _check_all(selenium, mirror, calls, engine, how):
         again = _load_all(selenium, FINGERPRINT_SOURCE, mirror.url, [calls[i] for i in differing],
                           engine, how, True)
         for i, mine in zip(differing, again):
-            where = _first_difference(mine["outcome"], expected[i]["outcome"]) or "(not on a second load)"
+            where = (first_difference(mine["outcome"], expected[i]["outcome"], names=("Pyodide", "CPython"))
+                     or "(not on a second load)")
             problems.append(f"{_label(calls[i])}: differs from CPython at {where}")
 
     for call, mine, ref in zip(calls, got, expected):
