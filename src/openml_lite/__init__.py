@@ -19,7 +19,7 @@ _EXPORTS = {
         "ArffFallbackWarning", "ColumnNotFoundError", "DataIntegrityError",
         "DatasetNotFoundError", "DownloadError", "EngineUnavailableError",
         "InactiveDatasetWarning", "MissingColumnError", "MissingDependencyError", "OpenMLError",
-        "TargetColumnError", "UnusableParquetError",
+        "TargetColumnError", "UnusableParquetError", "DatasetTooLargeError", "MemoryWarning",
     ], "errors"),
 }
 
@@ -28,7 +28,7 @@ __all__ = [
     "patch_sklearn", "unpatch_sklearn", "last_load_report", "LoadReport",
     "OpenMLError", "DatasetNotFoundError", "TargetColumnError", "ColumnNotFoundError",
     "DownloadError", "DataIntegrityError", "EngineUnavailableError", "MissingDependencyError",
-    "MissingColumnError", "UnusableParquetError",
+    "MissingColumnError", "UnusableParquetError", "DatasetTooLargeError", "MemoryWarning",
     "ArffFallbackWarning", "InactiveDatasetWarning",
 ]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import engines, outputs, progress
 from ._compat import Runtime
@@ -48,6 +48,7 @@ class Request:
     progress: object = "auto"  # "auto", True, False, or a callable(received, total)
     dtypes: str = "sklearn"  # or "openml": the parquet file's own compact types
     columns: tuple[str, ...] | None = None  # only these data columns (and the target)
+    max_memory: int | str | None = "auto"  # the memory plan's limit ("auto": this runtime's)
 
 
 async def load(request: Request, runtime: Runtime, fetcher: Fetcher, base_url):
@@ -63,9 +64,11 @@ async def load(request: Request, runtime: Runtime, fetcher: Fetcher, base_url):
     if request.name is not None:
         data_id = await client.find_by_name(request.name.lower(), request.version)
     # Under the async API requests overlap: features and qualities go out with the
-    # description, the parquet file and the engine (a JS module, or a Pyodide package)
-    # as soon as it is read. A failure anywhere discards the requests still running.
-    # Under the sync API each runs when awaited, in the order written here.
+    # description, the engine (a JS module, or a Pyodide package) as soon as it is read,
+    # the parquet file as soon as the memory plan allows: at once where the qualities' row
+    # and column counts say it surely fits, else once the features say how much it takes.
+    # A failure anywhere discards the requests still running. Under the sync API each
+    # runs when awaited, in the order written here.
     features_answer, qualities_answer = client.ask_features_and_qualities(data_id)
     pending = [features_answer, qualities_answer]
     try:
@@ -76,20 +79,19 @@ async def load(request: Request, runtime: Runtime, fetcher: Fetcher, base_url):
         why_arff = _why_not_parquet(description, request)
         early = None
         if why_arff is None:
-            early = _EarlyParquet(
-                engine=fetcher.start(_engine(request, runtime)),
-                # columns= needs the features to know which byte ranges to ask for
-                body=None if request.columns is not None else fetcher.start(
-                    _data_file(fetcher, pool, description.parquet_url, description, request, report,
-                               "parquet", book=False)))
-            pending += [early.engine, early.body]
-        features = await client.features(description, features_answer)
-        # the row count, for checking parquet and for liac-arff's shape; sparse data needs none
+            early = _EarlyParquet(engine=fetcher.start(_engine(request, runtime)), body=None)
+            pending.append(early.engine)
+        # the row count, for the memory plan, checking parquet and liac-arff's shape;
+        # sparse data needs none
         if description.is_sparse:
             qualities_answer.discard()
             qualities = {}
         else:
             qualities = await client.qualities(description, qualities_answer)
+        if early is not None and request.columns is None and _surely_small(runtime, request, qualities):
+            early.body = _start_download(fetcher, pool, description, request, report)
+            pending.append(early.body)
+        features = await client.features(description, features_answer)
         selection = select_columns(description, features, request.target_column, as_frame=as_frame,
                                    columns=request.columns)
         if output == "numpy":
@@ -99,6 +101,12 @@ async def load(request: Request, runtime: Runtime, fetcher: Fetcher, base_url):
                 await _ensure_modules(request, runtime, "pandas")
         report.dataset, report.data_id = description.label, description.id
         report.mark("metadata")
+        if early is not None:
+            report.memory = await _memory_plan(fetcher, pool, runtime, request, description, features,
+                                               qualities, selection, output)
+            if request.columns is None and early.body is None:  # (columns=: byte ranges, later)
+                early.body = _start_download(fetcher, pool, description, request, report)
+                pending.append(early.body)
 
         parts = None
         if early is not None:
@@ -199,6 +207,76 @@ async def _engine(request: Request, runtime: Runtime):
 
 class _ParquetUnavailable(Exception):
     pass
+
+
+def _start_download(fetcher: Fetcher, pool: ServerPool, description: Description, request: Request,
+                    report: LoadReport) -> Pending:
+    return fetcher.start(_data_file(fetcher, pool, description.parquet_url, description, request,
+                                    report, "parquet", book=False))
+
+
+def _surely_small(runtime: Runtime, request: Request, qualities: dict) -> bool:
+    """Whether the qualities' counts alone say the load fits, whatever its columns are
+    (memory.most_per_value), so its download may begin before the features arrive."""
+    from . import memory
+
+    try:
+        values = int(float(qualities["NumberOfInstances"])) * int(float(qualities["NumberOfFeatures"]))
+    except (KeyError, TypeError, ValueError):
+        return False
+    room = _room(runtime, request)
+    return room is not None and memory.surely_fits(values, room)
+
+
+def _room(runtime: Runtime, request: Request):
+    """What the load may take (memory.Room): max_memory's bytes, or the runtime's room."""
+    from . import memory
+
+    if request.max_memory is None:
+        return memory.Room(total=None, per_array=None, where="no limit (max_memory=None)")
+    here = runtime.memory_room() if runtime.memory_room is not None else None
+    if request.max_memory == "auto":
+        return here
+    return memory.Room(total=int(request.max_memory), per_array=here.per_array if here else None,
+                       where=f"max_memory={int(request.max_memory)} bytes")
+
+
+async def _memory_plan(fetcher: Fetcher, pool: ServerPool, runtime: Runtime, request: Request,
+                       description: Description, features: list[Feature], qualities: dict,
+                       selection: Selection, output: str):
+    """Will the load fit in memory here? Raises DatasetTooLargeError before any data byte
+    is downloaded when it surely cannot (memory.py); where only the file can tell (how it
+    stores its numbers), its footer is read first (one range request). The estimate, or
+    None when the row count is unknown or the check is off."""
+    from . import memory
+
+    if request.max_memory is None:
+        return None
+    rows = qualities.get("NumberOfInstances")
+    try:
+        rows = int(float(rows))
+    except (TypeError, ValueError):
+        log.info("%s: no row count in its qualities, no memory plan", description.label)
+        return None
+    room = _room(runtime, request)
+    if room is None:
+        return None
+    wanted = set(selection.feature_names) | set(selection.target_names)
+    shape = memory.Shape(tuple(f for f in features if f.name in wanted), tuple(selection.target_names),
+                         rows, output, request.dtypes)
+    found = memory.estimate(shape)
+    if not memory.fits(found, room, surely=True) and memory.fits(found, room, surely=False):
+        from .projection import fetch_footer
+
+        read = await fetch_footer(fetcher, pool.data_file(description.parquet_url)[0][1],
+                                  dataset=description.label)
+        if read is not None:
+            footer, size = read
+            shape = replace(shape, footer=footer, file_size=size)
+    asked = {"as_frame": request.as_frame, "dtypes": request.dtypes}
+    if request.columns is not None:
+        asked["columns"] = list(request.columns)
+    return memory.check(shape, room, asked, dataset=description.label, url=description.parquet_url)
 
 
 def _why_not_parquet(description: Description, request: Request) -> str | None:

@@ -30,6 +30,7 @@ def fetch_openml(
     progress="auto",
     dtypes: str = "sklearn",
     columns: list[str] | None = None,
+    max_memory: int | str | None = "auto",
     transport: Transport | None = None,
 ):
     """Load an OpenML dataset: ``sklearn.datasets.fetch_openml``, read from parquet.
@@ -69,6 +70,15 @@ def fetch_openml(
         them from a full load, ``data`` in the order given. Where the server answers
         HTTP range requests (data.openml.org and the mirror do) only the file's footer
         and these columns' bytes are downloaded; otherwise the whole file is.
+    max_memory : "auto", int or None
+        Before the data file is downloaded, the load's memory is estimated from OpenML's
+        metadata (rows, column types, the output kind and ``dtypes``; README "Memory"). One
+        that cannot fit raises ``DatasetTooLargeError`` (a ``MemoryError``) naming the
+        estimate, the limit and the arguments that would fit (``dtypes="openml"``,
+        ``as_frame=False``, fewer ``columns``); one that takes most of it warns
+        (``MemoryWarning``). "auto": what this runtime can hold (CPython: the machine's
+        available memory; Pyodide: its 4 GB of wasm memory less what is in use, and
+        numpy's 2 GB for one array); an int: that many bytes; None: no check.
     transport : optional
         How bytes are fetched (tests and special environments); default: urllib on
         CPython, the browser's fetch in Pyodide.
@@ -101,6 +111,7 @@ async def fetch_openml_async(
     progress="auto",
     dtypes: str = "sklearn",
     columns: list[str] | None = None,
+    max_memory: int | str | None = "auto",
     transport: Transport | None = None,
 ):
     """``fetch_openml`` for ``await``: the natural form in the browser."""
@@ -112,7 +123,7 @@ async def fetch_openml_async(
 
 def _request(*, name, version, data_id, data_home, target_column, cache, return_X_y, as_frame,
              n_retries, delay, parser, read_csv_kwargs, engine, base_url, progress, dtypes,
-             columns, transport) -> Request:
+             columns, max_memory, transport) -> Request:
     """sklearn's argument checks (same exception types), plus ours."""
     _check(name is None or isinstance(name, str), "name", "an instance of 'str' or None", name)
     _check(version == "active" or _int_at_least(version, 1), "version",
@@ -135,6 +146,8 @@ def _request(*, name, version, data_id, data_home, target_column, cache, return_
     _check(base_url is None or isinstance(base_url, str)
            or (isinstance(base_url, (list, tuple)) and all(isinstance(u, str) for u in base_url)),
            "base_url", "a str, a list of str or None", base_url)
+    _check(max_memory is None or max_memory == "auto" or _int_at_least(max_memory, 1), "max_memory",
+           "'auto', an int in the range [1, inf) or None", max_memory)
     _check(columns is None or (isinstance(columns, (list, tuple)) and len(columns) > 0
                                and all(isinstance(c, str) for c in columns)),
            "columns", "a non-empty list of str or None", columns)
@@ -154,7 +167,7 @@ def _request(*, name, version, data_id, data_home, target_column, cache, return_
                    return_X_y=return_X_y, as_frame=bool(as_frame) if _is_bool(as_frame) else as_frame,
                    parser=parser,
                    read_csv_kwargs=read_csv_kwargs, engine=engine, progress=progress, dtypes=dtypes,
-                   columns=None if columns is None else tuple(columns))
+                   columns=None if columns is None else tuple(columns), max_memory=max_memory)
 
 
 _AS_FRAME_NAMES = ("auto", "pandas", "polars")

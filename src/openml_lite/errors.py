@@ -84,6 +84,22 @@ class EngineUnavailableError(OpenMLError, ImportError):
     __str__ = OpenMLError.__str__
 
 
+class DatasetTooLargeError(OpenMLError, MemoryError):
+    """The load would take more memory than this runtime can hold (known before the data
+    file is downloaded). ``estimate`` (a ``memory.Estimate``), ``room`` (``memory.Room``)
+    and ``ways`` (``memory.Way``: other arguments that would fit) carry the numbers."""
+
+    __str__ = OpenMLError.__str__
+
+    def __init__(self, message: str, *, estimate=None, room=None, ways=(), **kwargs):
+        super().__init__(message, **kwargs)
+        self.estimate, self.room, self.ways = estimate, room, list(ways)
+
+
+class MemoryWarning(UserWarning):
+    """The load takes most of the memory this runtime can hold, or may not fit in it."""
+
+
 class ArffFallbackWarning(UserWarning):
     """The slow ARFF path was taken instead of parquet; the message says why."""
 

@@ -28,6 +28,19 @@ class ColumnChunk:
     start: int  # first byte: the dictionary page if any, else the first data page
     end: int  # one past the last byte of its pages
     extra: tuple[tuple[int, int], ...] = ()  # page index / bloom filter byte ranges
+    uncompressed: int = 0  # total_uncompressed_size: its pages' bytes before compression
+
+
+@dataclass(frozen=True)
+class ColumnType:
+    """How a column is stored (its schema element): ``physical`` is parquet's type
+    (BOOLEAN, INT32, INT64, FLOAT, DOUBLE, BYTE_ARRAY, ...); ``bits`` the width of an
+    integer logical type (8 for OpenML's uint8 columns) or 0; ``null`` for Arrow's null
+    type (a column missing in every row)."""
+
+    physical: str
+    bits: int = 0
+    null: bool = False
 
 
 @dataclass(frozen=True)
@@ -35,6 +48,7 @@ class Footer:
     num_rows: int
     columns: list[str]  # schema order
     chunks: list[ColumnChunk]  # every row group's chunks
+    types: dict = None  # column name -> ColumnType
 
     def ranges(self, names) -> list[tuple[int, int]]:
         """The byte ranges [start, end) an engine reads for these columns, merged."""
@@ -68,7 +82,22 @@ def parse_footer(footer: bytes, file_size: int) -> Footer:
     for group in _field(meta, 4, list, []):
         for column in _field(_struct(group), 1, list, []):
             chunks.append(_chunk(_struct(column), data_end))
-    return Footer(num_rows=_field(meta, 3, int, 0), columns=columns, chunks=chunks)
+    types = {name: _type(_struct(element)) for name, element in zip(columns, schema[1:])}
+    return Footer(num_rows=_field(meta, 3, int, 0), columns=columns, chunks=chunks, types=types)
+
+
+# parquet.thrift: Type, and the ConvertedType values of integer widths
+_PHYSICAL = ("BOOLEAN", "INT32", "INT64", "INT96", "FLOAT", "DOUBLE", "BYTE_ARRAY", "FIXED_LEN_BYTE_ARRAY")
+_CONVERTED_BITS = {11: 8, 12: 16, 13: 32, 14: 64, 15: 8, 16: 16, 17: 32, 18: 64}  # UINT_8 .. INT_64
+
+
+def _type(element: dict) -> ColumnType:
+    kind = element.get(1)
+    physical = _PHYSICAL[kind] if isinstance(kind, int) and 0 <= kind < len(_PHYSICAL) else "UNKNOWN"
+    logical = element.get(10) if isinstance(element.get(10), dict) else {}
+    integer = logical.get(10) if isinstance(logical.get(10), dict) else {}
+    bits = integer.get(1) if isinstance(integer.get(1), int) else _CONVERTED_BITS.get(element.get(6), 0)
+    return ColumnType(physical=physical, bits=bits, null=11 in logical)
 
 
 def _struct(value) -> dict:
@@ -115,7 +144,8 @@ def _chunk(column: dict, data_end: int) -> ColumnChunk:
     for low, high in ((start, None if start is None or size is None else start + size), *extra):
         if low is None or high is None or not 4 <= low < high <= data_end:
             raise FooterError(f"column {name!r} points outside the file's data ({low}..{high})")
-    return ColumnChunk(name=name, start=start, end=start + size, extra=extra)
+    uncompressed = _offset(meta, 6) or 0
+    return ColumnChunk(name=name, start=start, end=start + size, extra=extra, uncompressed=uncompressed)
 
 
 def _offset(struct: dict, field: int) -> int | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .errors import DataIntegrityError
+from .errors import DataIntegrityError, OpenMLError
 from .fetcher import Fetcher
 from .parquet_footer import MAGIC, FooterError, footer_length, merge, parse_footer
 from .transport import ProgressCallback, Response
@@ -78,6 +78,27 @@ async def fetch_columns(fetcher: Fetcher, url: str, names: list[str], *, dataset
     await fetcher.gather(*(fetch(start, end) for start, end in wanted))
     downloaded += sum(end - start for start, end in wanted)
     return PartialFile(body=body, downloaded=downloaded, requests=requests + len(wanted))
+
+
+async def fetch_footer(fetcher: Fetcher, url: str, *, dataset: str):
+    """(Footer, file size) from the file's tail alone (one range request, two for a very
+    wide file), or None where ranges or the footer cannot be had (nothing is raised)."""
+    try:
+        tail = await _get(fetcher, url, f"-{TAIL_BYTES}", dataset)
+        if isinstance(tail, Response):  # the whole file came: read its footer
+            body = tail.body
+            length = footer_length(body[-8:])
+            return parse_footer(bytes(body[-8 - length:-8]), len(body)), len(body)
+        tail_start, size, tail_bytes = tail
+        footer_start = size - 8 - footer_length(tail_bytes)
+        if footer_start < tail_start:
+            more = await _get(fetcher, url, f"{footer_start}-{tail_start - 1}", dataset)
+            if isinstance(more, Response):
+                return None
+            tail_bytes, tail_start = more[2] + tail_bytes, footer_start
+        return parse_footer(bytes(tail_bytes[footer_start - tail_start:-8]), size), size
+    except (RangesUnsupported, FooterError, OpenMLError):
+        return None
 
 
 async def _get(fetcher: Fetcher, url: str, spec: str, dataset: str,

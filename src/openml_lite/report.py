@@ -20,6 +20,7 @@ class LoadReport:
     # every document of the load and where it came from: {"what", "url", "server", "cached"}
     served: list[dict] = field(default_factory=list)
     skipped: dict[str, str] = field(default_factory=dict)  # servers left out of the load, and why
+    memory: object = None  # the memory plan's memory.Estimate (None: no plan made)
     seconds: dict[str, float] = field(default_factory=dict)  # metadata, engine, download, decode, convert, save, total
     _marks: list = field(default_factory=list, repr=False)
 

@@ -43,6 +43,40 @@ async def _load_package(name: str) -> None:
     await pyodide_js.loadPackage(name)
 
 
+# Pyodide's wasm memory can grow to 4 GiB (its build's MAXIMUM_MEMORY); numpy on wasm32
+# holds one array in fewer than 2**31 bytes (a 32-bit intp: "array is too big").
+WASM_MAXIMUM = 4 * 1024**3
+ARRAY_MAXIMUM = 2**31 - 1
+_RESERVE = 64 * 1024**2  # the stack, JavaScript's copies in flight, the allocator's slack
+
+# dlmalloc's count of the bytes in use (Pyodide exports mallinfo; benchmarks/_pyodide_side.py)
+_MALLOC_IN_USE = """(m) => {
+  if (typeof m._mallinfo !== "function" || typeof m._PyMem_RawMalloc !== "function") return -1;
+  const p = m._PyMem_RawMalloc(64);
+  m._mallinfo(p);  // struct mallinfo of ten 4-byte fields; uordblks (in use) is the 8th
+  const inUse = m.HEAPU32[p / 4 + 7];
+  m._PyMem_RawFree(p);
+  return inUse;
+}"""
+
+
+def memory_room():
+    """The wasm memory's 4 GiB less what malloc holds now (where the module cannot say:
+    less the memory already grown), and numpy's limit on one array."""
+    import pyodide_js
+    from pyodide.code import run_js
+
+    from ..memory import Room, size_text
+
+    module = pyodide_js._module
+    in_use = int(run_js(_MALLOC_IN_USE)(module))
+    if in_use < 0:
+        in_use = int(module.HEAPU8.buffer.byteLength)
+    free = max(WASM_MAXIMUM - in_use - _RESERVE, 0)
+    return Room(total=free, per_array=ARRAY_MAXIMUM,
+                where=f"Pyodide: {size_text(free)} free of its 4 GB of wasm memory, one array at most 2.1 GB")
+
+
 def _browser_cache(data_home):
     from ..cache.browser import CacheStorage, has_cache_storage, memory_cache
 
@@ -59,7 +93,7 @@ def async_runtime() -> Runtime:
     from ..transport.pyodide import FetchTransport
 
     return Runtime(name=f"{_VERSION} (async)", transport=FetchTransport(), blocking=False,
-                   make_cache=_browser_cache, load_package=_load_package)
+                   make_cache=_browser_cache, load_package=_load_package, memory_room=memory_room)
 
 
 def sync_runtime() -> Runtime:
@@ -74,10 +108,10 @@ def sync_runtime() -> Runtime:
     if pyodide.ffi.can_run_sync():
         return Runtime(name=f"{_VERSION} (JSPI)", transport=FetchTransport(), blocking=False,
                        make_cache=_browser_cache, run=pyodide.ffi.run_sync,
-                       load_package=_load_package)
+                       load_package=_load_package, memory_room=memory_room)
     if has_xhr():
         return Runtime(name=f"{_VERSION} (sync XHR)", transport=XHRTransport(), blocking=True,
-                       make_cache=_memory_cache, run=run_without_loop)
+                       make_cache=_memory_cache, run=run_without_loop, memory_room=memory_room)
     raise RuntimeError(
         "fetch_openml() cannot block here (no JSPI, no synchronous XMLHttpRequest); "
         "use `await openml_lite.fetch_openml_async(...)`, or start Node with "

@@ -32,12 +32,34 @@ def _disk_cache(data_home):
     return DiskCache(os.path.join(default_data_home(data_home), "openml_lite"))
 
 
+def memory_room():
+    """The machine's available memory (Linux's MemAvailable; elsewhere the free pages);
+    no limit on one array (64-bit)."""
+    from ..memory import Room, size_text
+
+    available = None
+    try:
+        with open("/proc/meminfo") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    available = int(line.split()[1]) * 1024
+                    break
+    except OSError:
+        pass
+    if available is None:
+        try:
+            available = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        except (ValueError, OSError, AttributeError):
+            return Room(total=None, per_array=None, where="this machine's free memory is unknown")
+    return Room(total=available, per_array=None, where=f"this machine has {size_text(available)} available")
+
+
 def sync_runtime() -> Runtime:
     from ..transport.native import UrllibTransport
 
     return Runtime(name=f"cpython {sys.version_info[0]}.{sys.version_info[1]}",
                    transport=UrllibTransport(blocking=True), blocking=True,
-                   make_cache=_disk_cache, run=run_without_loop)
+                   make_cache=_disk_cache, run=run_without_loop, memory_room=memory_room)
 
 
 def async_runtime() -> Runtime:
@@ -45,4 +67,4 @@ def async_runtime() -> Runtime:
 
     return Runtime(name=f"cpython {sys.version_info[0]}.{sys.version_info[1]} (async)",
                    transport=UrllibTransport(blocking=False), blocking=False,
-                   make_cache=_disk_cache)
+                   make_cache=_disk_cache, memory_room=memory_room)

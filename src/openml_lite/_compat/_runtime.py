@@ -24,6 +24,8 @@ class Runtime:
     run: Callable[[Coroutine], Any] | None = None
     #: load a package of this Pyodide's lock (awaits JavaScript); None where that cannot be
     load_package: Callable[[str], Awaitable[None]] | None = None
+    #: what a load may take here now (memory.Room); None where nothing can be known
+    memory_room: Callable[[], Any] | None = None
 
     def with_transport(self, transport: Transport | None) -> Runtime:
         """This runtime with a caller's transport (tests, special environments)."""

@@ -1,0 +1,343 @@
+"""How much memory a load takes, known before the data file is downloaded, and whether it
+fits where it runs.
+
+A load holds, at its peak: the parquet file's bytes, the engine's decoded columns
+(``table.py``), the converted columns (``convert.py``: int64 codes, object arrays), and the
+result, whose ``frame`` and ``data`` are two copies of the feature columns (as sklearn's).
+Each is counted per column from what the metadata says before any data byte comes: rows
+(the qualities' NumberOfInstances), the features' types, levels and missing values, and
+the output kind and ``dtypes`` asked. What the metadata cannot say (how the file stores a
+numeric column without missing values: uint8, int64 or double; how long strings are) gives
+a range, ``low`` to ``high``; the parquet footer (``parquet_footer.Footer``), where it was
+read, narrows it to one figure.
+
+A runtime's room (``Room``): CPython, the machine's available memory; Pyodide, the 4 GiB of
+wasm memory less what malloc holds now, and numpy's limit on one array there (below
+2 GiB: a 32-bit ``intp``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from .openml import Feature
+from .selection import NUMERIC_TYPES
+
+GB = 1e9
+TIGHT = 0.75  # a load that takes more than this share of the room is warned of
+_STRING_OBJECT = 49  # bytes of an empty Python str: a string value's object, beside its text
+_STRING_TEXT = (8, 64)  # what a string value's text may take, bytes (low, high), unless the footer says
+# Python str objects of a column's distinct values, per byte of its pages in the file (a
+# dictionary of 4-byte lengths and text): (49 + L) / (4 + L) is 2.5 for values of 26
+# characters (Titanic's names), less for longer ones
+_OBJECTS_PER_TEXT = 2.5
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What the memory of a load depends on: its columns, rows and output."""
+
+    features: tuple[Feature, ...]  # the kept columns (data and target), file order
+    target_names: tuple[str, ...]
+    rows: int
+    output: str  # "pandas", "numpy" or "polars"
+    dtypes: str  # "sklearn" or "openml"
+    footer: object = None  # parquet_footer.Footer, where it was read
+    file_size: int | None = None  # bytes of the parquet file, where known
+
+    @property
+    def feature_names(self) -> list[str]:
+        return [f.name for f in self.features if f.name not in self.target_names]
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """Bytes a load takes at its peak (``low`` to ``high``: equal where nothing was
+    unknown), what the returned Bunch holds of it (``result``), and its largest single
+    array (``largest``)."""
+
+    low: int
+    high: int
+    result: tuple[int, int]
+    largest: tuple[int, int]
+    parts: dict = field(default_factory=dict)  # "file", "decoded", "converted", "result": (low, high)
+
+    @property
+    def known(self) -> bool:
+        return self.low == self.high
+
+    def about(self) -> str:
+        """"about 1.5 GB", or "1.2 to 3.0 GB"."""
+        return f"about {size_text(self.high)}" if self.high <= self.low * 1.1 else f"{size_text(self.low)} to {size_text(self.high)}"
+
+
+# The most bytes a value (one row of one column) can take in a load: a string with its
+# object and text, pointers in the decoded, converted and two output copies, and a file
+# as large as all that (see _column). With only the row and column counts known, a load
+# of n values takes at most n times this.
+MOST_PER_VALUE = 300
+
+
+def surely_fits(values: int, room: Room) -> bool:
+    """Whether a load of ``values`` values fits in ``room`` whatever its columns are."""
+    return ((room.total is None or values * MOST_PER_VALUE <= room.total * TIGHT)
+            and (room.per_array is None or values * 8 <= room.per_array))
+
+
+@dataclass(frozen=True)
+class Room:
+    """What a runtime can hold: ``total`` bytes more (None: unknown), one array at most
+    ``per_array`` bytes (None: no such limit), ``where`` says so in words."""
+
+    total: int | None
+    per_array: int | None
+    where: str
+
+
+def estimate(shape: Shape) -> Estimate:
+    parts = {"file": (0, 0), "decoded": (0, 0), "converted": (0, 0), "result": (0, 0)}
+    largest = [(0, 0)]
+    blocks: dict = {}  # pandas' 2-D blocks (wide frames): run key -> (low, high) bytes
+    for feature in shape.features:
+        cost = _column(feature, shape)
+        for part in ("decoded", "converted", "result"):
+            parts[part] = _add(parts[part], cost[part])
+        largest.append(cost["array"])
+    result = parts["result"]
+    if shape.output == "numpy":  # one matrix of the data columns (and one of several targets)
+        largest.append(_matrix_bytes(shape))
+    elif shape.output == "pandas" and len(shape.features) > 64:  # frames.py: 2-D blocks
+        largest.append(_block_bytes(shape, blocks))
+    # the file, compressed: no larger than its decoded columns, as a rule, and its footer
+    # (schema, pandas' and Arrow's metadata: about a kilobyte a column)
+    file = ((shape.file_size, shape.file_size) if shape.file_size is not None
+            else (0, parts["decoded"][1] + 4096 + 1024 * len(shape.features)))
+    parts["file"] = file
+    low = sum(part[0] for part in parts.values())
+    high = sum(part[1] for part in parts.values())
+    return Estimate(low=low, high=high, result=result,
+                    largest=(max(a[0] for a in largest), max(a[1] for a in largest)), parts=parts)
+
+
+def _column(feature: Feature, shape: Shape) -> dict:
+    """One column's bytes (low, high) in each part of a load, and its largest array."""
+    n, kind = shape.rows, feature.data_type
+    stored = shape.footer.types.get(feature.name) if shape.footer is not None and shape.footer.types else None
+    # pandas' Bunch holds a feature twice (frame, and data: its own copy, as sklearn's);
+    # polars' data is a selection of the frame's columns; numpy's only the data matrix
+    copies = 2 if shape.output == "pandas" and feature.name not in shape.target_names else 1
+    if stored is not None and stored.null or feature.n_missing >= n > 0:  # missing in every row
+        return _cost((0, 0), (8 * n, 8 * n), (8 * n, 8 * n), copies)
+    if kind == "nominal":
+        levels = len(feature.nominal_values or ()) or 2
+        width = {"numpy": 8, "polars": 4}.get(shape.output)  # object pointers; an Enum's UInt32 codes
+        width = width or (1 if levels <= 127 else 2 if levels <= 32767 else 4)  # pandas' codes
+        converted = 0 if shape.dtypes == "openml" else 8 * n  # int64 codes in sklearn's order
+        return _cost((8 * n, 8 * n), (converted, converted), (width * n, width * n), copies)
+    if kind in NUMERIC_TYPES:
+        width = _numeric_width(feature, stored)
+        decoded = (width[0] * n, width[1] * n)
+        if shape.dtypes == "openml":
+            return _cost(decoded, (0, 0), decoded, copies)
+        if kind == "integer":  # pandas' Int64: int64 values and a mask, which the frame
+            # shares but for a copy of the mask; data copies both
+            if shape.output == "pandas":
+                result = n + (9 * n if copies == 2 else 0)
+                return {**_cost(decoded, (9 * n, 9 * n), (9 * n, 9 * n), 1), "result": (result, result)}
+            return _cost(decoded, (9 * n, 9 * n), (8 * n, 8 * n), copies)
+        return _cost(decoded, (0, 0), (8 * n, 8 * n), copies)  # int64 or float64
+    # strings (and dates): codes into the distinct values, object arrays of pointers to them
+    text = _string_bytes(feature, shape, stored)
+    if stored is not None:  # the footer's bytes of the column: mostly its dictionary, the
+        objects = (int(_OBJECTS_PER_TEXT * text[0]),) * 2  # distinct values, each 4 + length
+    else:  # at most one object a row; as few as one in all
+        objects = (0, text[1] + _STRING_OBJECT * n)
+    decoded = (8 * n + objects[0], 8 * n + objects[1])
+    per_copy = (8 * n, 8 * n) if shape.output != "polars" else (text[0] + 8 * n, text[1] + 8 * n)
+    return _cost(decoded, (8 * n, 8 * n), per_copy, copies)
+
+
+def _cost(decoded, converted, per_copy, copies) -> dict:
+    result = (per_copy[0] * copies, per_copy[1] * copies)
+    return {"decoded": decoded, "converted": converted, "result": result, "array": per_copy}
+
+
+def _numeric_width(feature: Feature, stored) -> tuple[int, int]:
+    """Bytes a value of a numeric column takes as the file stores it: uint8 for whole
+    numbers 0..255 without missing values (openml-python's rule), else int64 or double."""
+    if stored is not None:
+        if stored.physical == "INT32":
+            width = max(stored.bits, 8) // 8 if stored.bits else 4
+        elif stored.physical in ("BOOLEAN",):
+            width = 1
+        elif stored.physical == "FLOAT":
+            width = 4
+        else:
+            width = 8
+        return width, width
+    return (8, 8) if feature.n_missing else (1, 8)
+
+
+def _string_bytes(feature: Feature, shape: Shape, stored) -> tuple[int, int]:
+    """The text of a string column's values, in bytes (low, high)."""
+    n = shape.rows
+    if stored is not None and shape.footer is not None:
+        text = sum(chunk.uncompressed for chunk in shape.footer.chunks if chunk.name == feature.name)
+        return text, text
+    return _STRING_TEXT[0] * n, _STRING_TEXT[1] * n
+
+
+def _matrix_bytes(shape: Shape) -> tuple[int, int]:
+    """numpy output's data matrix: one dtype for all its columns (object if any is not a
+    number; 8 bytes a value under sklearn's dtypes)."""
+    names = set(shape.feature_names)
+    columns = [f for f in shape.features if f.name in names]
+    if not columns:
+        return 0, 0
+    if shape.dtypes == "sklearn" or any(f.data_type not in NUMERIC_TYPES for f in columns):
+        size = 8 * shape.rows * len(columns)
+        return size, size
+    widths = [_numeric_width(f, shape.footer.types.get(f.name) if shape.footer is not None and shape.footer.types
+                             else None) for f in columns]
+    return (max(w[0] for w in widths) * shape.rows * len(columns),
+            max(w[1] for w in widths) * shape.rows * len(columns))
+
+
+def _block_bytes(shape: Shape, blocks: dict) -> tuple[int, int]:
+    """The largest of a wide pandas frame's 2-D blocks: a run of neighbouring numeric
+    columns of one dtype. Unknown dtypes: at least one column, at most the whole run of
+    numeric columns."""
+    run, largest_run = 0, 0
+    for feature in shape.features:
+        run = run + 1 if feature.data_type in NUMERIC_TYPES else 0
+        largest_run = max(largest_run, run)
+    width = 8 if shape.dtypes == "sklearn" else 1
+    high = 8 * shape.rows * largest_run
+    low = width * shape.rows * (largest_run if shape.footer is not None or shape.dtypes == "sklearn" else 1)
+    return min(low, high), high
+
+
+def _add(a, b):
+    return a[0] + b[0], a[1] + b[1]
+
+
+def size_text(n: float) -> str:
+    if n >= GB:
+        return f"{n / GB:.2f} GB"
+    if n >= 1e6:
+        return f"{n / 1e6:.0f} MB"
+    return f"{n / 1e3:.0f} kB"
+
+
+# -- the decision ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Way:
+    """Another way to load the dataset: the arguments to change and what it takes."""
+
+    arguments: dict
+    estimate: Estimate
+    fits: bool  # surely (its high estimate fits); else it fits only if the unknowns are small
+
+    def describe(self) -> str:
+        said = ", ".join(f"{key}={_argument(value)}" for key, value in self.arguments.items())
+        return f"{said} ({self.estimate.about()}{'' if self.fits else ', if the file stores its numbers compactly'})"
+
+
+def _argument(value) -> str:
+    if isinstance(value, list) and len(value) > 4:
+        return f"[{value[0]!r}, {value[1]!r}, ... {value[-1]!r}] (the first {len(value)} features)"
+    return repr(value)
+
+
+def fits(estimate: Estimate, room: Room, *, surely: bool) -> bool:
+    """Whether ``estimate`` fits in ``room``: its high figure (``surely``) or its low one."""
+    figure = estimate.high if surely else estimate.low
+    largest = estimate.largest[1] if surely else estimate.largest[0]
+    return ((room.total is None or figure <= room.total)
+            and (room.per_array is None or largest <= room.per_array))
+
+
+def ways_out(shape: Shape, room: Room, arguments: dict) -> list[Way]:
+    """Other arguments that would fit, for this dataset: the compact dtypes, arrays instead
+    of frames, and the first features that fit (with what else was asked)."""
+    candidates = []
+    if shape.dtypes == "sklearn":
+        candidates.append({"dtypes": "openml"})
+    if shape.output != "numpy":
+        candidates.append({"as_frame": False})
+        if shape.dtypes == "sklearn":
+            candidates.append({"dtypes": "openml", "as_frame": False})
+    found = []
+    for change in candidates:
+        changed = _changed(shape, change)
+        way = estimate(changed)
+        if fits(way, room, surely=False):
+            found.append(Way(change, way, fits(way, room, surely=True)))
+    columns = _columns_that_fit(shape, room)
+    if columns:
+        found.append(columns)
+    return sorted(found, key=lambda way: (not way.fits, way.estimate.high))
+
+
+def _changed(shape: Shape, change: dict) -> Shape:
+    output = "numpy" if change.get("as_frame") is False else shape.output
+    return replace(shape, dtypes=change.get("dtypes", shape.dtypes), output=output)
+
+
+def _columns_that_fit(shape: Shape, room: Room) -> Way | None:
+    """The first features (and the targets) that surely fit, if fewer than all."""
+    names = shape.feature_names
+    targets = [f for f in shape.features if f.name in shape.target_names]
+    low, high, best = 1, len(names) - 1, None
+    while low <= high:
+        middle = (low + high) // 2
+        keep = set(names[:middle])
+        trial = replace(shape, features=tuple(f for f in shape.features if f.name in keep) + tuple(targets))
+        way = estimate(trial)
+        if fits(way, room, surely=True):
+            best, low = Way({"columns": names[:middle]}, way, True), middle + 1
+        else:
+            high = middle - 1
+    return best
+
+
+def check(shape: Shape, room: Room, arguments: dict, *, dataset: str, url: str | None = None) -> Estimate:
+    """Raise DatasetTooLargeError when the load surely cannot fit in ``room`` (naming the
+    ways that would, for this dataset); warn (MemoryWarning) when it may not fit, or fits
+    tightly. ``arguments``: what the caller asked, as fetch_openml's keywords."""
+    import warnings
+
+    from .errors import DatasetTooLargeError, MemoryWarning
+
+    found = estimate(shape)
+    if fits(found, room, surely=True) and (room.total is None or found.high <= TIGHT * room.total):
+        return found
+    asked = ", ".join(f"{key}={value!r}" for key, value in arguments.items())
+    needs = (f"dataset {dataset} needs {found.about()} to load as asked ({asked}; the Bunch "
+             f"alone holds {_range(found.result)})")
+    if not fits(found, room, surely=False):
+        ways = ways_out(shape, room, arguments)
+        said = "; ".join(way.describe() for way in ways) or "none found: a smaller dataset"
+        raise DatasetTooLargeError(
+            f"{needs}, more than this runtime can hold ({_room(room, found)}). Ways that fit: "
+            f"{said}. Or pass max_memory=None to try anyway.",
+            dataset=dataset, url=url, estimate=found, room=room, ways=ways)
+    if not fits(found, room, surely=True):
+        warnings.warn(f"{needs}: it may not fit ({_room(room, found)}), depending on how its file "
+                      "stores its values.", MemoryWarning, stacklevel=6)
+    else:
+        warnings.warn(f"{needs}: most of what this runtime can hold ({_room(room, found)}).",
+                      MemoryWarning, stacklevel=6)
+    return found
+
+
+def _range(pair: tuple[int, int]) -> str:
+    return size_text(pair[1]) if pair[1] <= pair[0] * 1.1 else f"{size_text(pair[0])} to {size_text(pair[1])}"
+
+
+def _room(room: Room, found: Estimate) -> str:
+    said = room.where
+    if room.per_array is not None and found.largest[0] > room.per_array:
+        said += f"; this needs one of {size_text(found.largest[0])}"
+    return said

@@ -1,0 +1,184 @@
+"""The memory plan (memory.py): what a load takes, known before its data file is downloaded;
+a load that cannot fit raises before the mirror serves one byte of the file, naming ways
+that fit, and those load."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import openml_lite
+from openml_lite import DatasetTooLargeError, InvalidParameterError, MemoryWarning
+from openml_lite.memory import Room, Shape, estimate, fits
+from openml_lite.mirror import parquet_path_for
+from openml_lite.parquet_footer import footer_length, parse_footer
+from support import DENSE, SYNTHETIC_MNIST_ID, recorded_features
+
+MNIST = SYNTHETIC_MNIST_ID  # 2,000 rows x 785 columns in the test mirror
+
+
+def held(part) -> int:
+    """Bytes a Bunch's part holds in its arrays (strings: their pointers, as the plan
+    counts them; the objects are counted where they are made)."""
+    if part is None:
+        return 0
+    if isinstance(part, pd.DataFrame):
+        return int(part.memory_usage(deep=False, index=False).sum())
+    if isinstance(part, pd.Series):
+        return int(part.memory_usage(deep=False, index=False))
+    if isinstance(part, np.ndarray):
+        return part.nbytes
+    return int(part.estimated_size())  # polars
+
+
+def shape_of(mirror_url, mirror_dir, data_id, *, output, dtypes, target_column="default-target"):
+    """The plan's Shape of a load, from the mirror's metadata, with the file's footer."""
+    import asyncio
+
+    from openml_lite.fetcher import Fetcher
+    from openml_lite.openml import OpenMLClient
+    from openml_lite.selection import select_columns
+    from openml_lite.transport.native import UrllibTransport
+
+    client = OpenMLClient(Fetcher(UrllibTransport()), mirror_url)
+
+    async def metadata():
+        description = await client.description(data_id)
+        return description, await client.features(description), await client.qualities(description)
+
+    description, features, qualities = asyncio.run(metadata())
+    selection = select_columns(description, features, target_column, as_frame=output != "numpy")
+    wanted = set(selection.feature_names) | set(selection.target_names)
+    body = (mirror_dir / parquet_path_for(data_id)).read_bytes()
+    footer = parse_footer(body[-8 - footer_length(body[-8:]):-8], len(body))
+    rows = int(float(qualities.get("NumberOfInstances", footer.num_rows)))  # (1 has no qualities)
+    return Shape(tuple(f for f in features if f.name in wanted), tuple(selection.target_names),
+                 rows, output, dtypes, footer=footer, file_size=len(body))
+
+
+# every recorded dense dataset (and the generated mnist-sized one), as frames and, where it
+# has no string column (sklearn's ValueError), as arrays
+CASES = [(d["data_id"], output) for d in DENSE for output in ("pandas", "numpy")
+         if output == "pandas" or not any(f["data_type"] == "string" for f in recorded_features(d["data_id"]))]
+CASES += [(MNIST, "pandas"), (MNIST, "numpy")]
+
+
+@pytest.mark.parametrize("dtypes", ["sklearn", "openml"])
+@pytest.mark.parametrize(("data_id", "output"), CASES)
+def test_the_bunch_is_what_the_plan_says(mirror_url, mirror_dir, data_id, output, dtypes):
+    """The Bunch's arrays hold what the plan counted for them (its frame and its data
+    copy, or its arrays), within 10 % (and 16 kB: pandas' categories and such, on the
+    smallest)."""
+    from pathlib import Path
+
+    shape = shape_of(mirror_url, Path(mirror_dir), data_id, output=output, dtypes=dtypes)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        bunch = openml_lite.fetch_openml(data_id=data_id, base_url=mirror_url, cache=False,
+                                         as_frame=output == "pandas", dtypes=dtypes)
+    found = held(bunch.data) + held(bunch.frame) + (0 if bunch.frame is not None else held(bunch.target))
+    planned = estimate(shape)
+    assert planned.known  # with the footer, one figure
+    assert abs(planned.result[1] - found) <= 0.10 * found + 16_000, (planned.result, found)
+
+
+def test_without_the_footer_a_range_that_holds_it(mirror_url, mirror_dir):
+    from dataclasses import replace
+    from pathlib import Path
+
+    for data_id in [d["data_id"] for d in DENSE] + [MNIST]:
+        known = estimate(shape_of(mirror_url, Path(mirror_dir), data_id, output="pandas", dtypes="sklearn"))
+        unknown = estimate(replace(shape_of(mirror_url, Path(mirror_dir), data_id, output="pandas",
+                                            dtypes="sklearn"), footer=None, file_size=None))
+        assert unknown.low <= known.low <= known.high <= unknown.high, data_id
+
+
+def data_file_requests(log) -> list[str]:
+    return [path for path in log.paths() if path.endswith(".pq") or "/data/v1/download/" in path]
+
+
+def test_too_big_raises_before_a_byte_of_the_file_and_a_way_out_loads(mirror_url, mirror_log):
+    """A limit smaller than the Bunch: DatasetTooLargeError (a MemoryError) with the
+    numbers, before any request for the data file; each way out it names that surely
+    fits then loads within the same limit."""
+    limit = 20_000_000  # the Bunch alone holds 25 MB (2,000 x 785 int64, frame and data)
+    with pytest.raises(DatasetTooLargeError) as caught:
+        openml_lite.fetch_openml(data_id=MNIST, base_url=mirror_url, cache=False, max_memory=limit)
+    error = caught.value
+    assert isinstance(error, MemoryError)
+    assert data_file_requests(mirror_log) == []
+    message = str(error)
+    assert "'bench-mnist' (id 990002" in message and "max_memory=20000000 bytes" in message
+    assert error.estimate.low > limit and error.room.total == limit
+    sure = [way for way in error.ways if way.fits]
+    assert sure, message
+    for way in sure:
+        assert way.describe().split(" (")[0] in message
+        mirror_log.reset()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", MemoryWarning)  # it may fit tightly
+            bunch = openml_lite.fetch_openml(data_id=MNIST, base_url=mirror_url, cache=False,
+                                             max_memory=limit, **way.arguments)
+        assert data_file_requests(mirror_log), way.arguments
+        assert openml_lite.last_load_report().memory.high <= limit
+        assert bunch.data.shape[0] == 2000
+
+
+def test_the_ways_out_are_computed_for_this_dataset():
+    """dtypes='openml' and arrays instead of frames, where they would fit; the first
+    features that surely fit."""
+    from openml_lite.memory import ways_out
+    from openml_lite.openml import Feature
+
+    pixel = {"data_type": "numeric", "is_target": "false", "is_ignore": "false",
+             "is_row_identifier": "false", "number_of_missing_values": "0"}
+    features = tuple(Feature.from_json({**pixel, "index": str(i), "name": f"p{i}"}) for i in range(3072))
+    target = Feature.from_json({**pixel, "index": "3072", "name": "class", "data_type": "nominal",
+                                "is_target": "true", "nominal_value": [str(d) for d in range(10)]})
+    svhn = Shape((*features, target), ("class",), 99_289, "pandas", "sklearn")
+    room = Room(total=3_900_000_000, per_array=2**31 - 1, where="Pyodide")
+    found = estimate(svhn)
+    assert not fits(found, room, surely=False)
+    assert found.result[0] == 99_289 * 3072 * 8 * 2 + 99_289 * 1  # frame + data, and the target's codes
+    ways = {tuple(sorted(way.arguments)): way for way in ways_out(svhn, room, {})}
+    assert ("dtypes",) in ways and not ways[("dtypes",)].fits  # only if the pixels are uint8
+    assert ("as_frame",) not in ways  # one array of 2.4 GB: too big for wasm32's numpy
+    columns = ways[("columns",)]
+    assert columns.fits and fits(columns.estimate, room, surely=True)
+    assert 0 < len(columns.arguments["columns"]) < 3072
+
+
+def test_a_tight_fit_warns_after_reading_the_footer(mirror_url, mirror_log):
+    """Between what the metadata surely says and what it cannot: the footer is read (one
+    range request) and decides; a fit above 75 % of the room warns."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        openml_lite.fetch_openml(data_id=MNIST, base_url=mirror_url, cache=False)
+    known = openml_lite.last_load_report().memory
+    limit = int(known.low / 0.9)  # surely fits after the footer; tight
+    mirror_log.reset()
+    with pytest.warns(MemoryWarning, match="most of what this runtime can hold"):
+        openml_lite.fetch_openml(data_id=MNIST, base_url=mirror_url, cache=False, max_memory=limit)
+    ranges = [r for r in mirror_log.records() if r["path"].endswith(".pq") and r["range"]]
+    assert ranges and ranges[0]["range"].startswith("bytes=-")
+
+
+def test_no_check_with_max_memory_none(mirror_url):
+    openml_lite.fetch_openml(data_id=MNIST, base_url=mirror_url, cache=False, max_memory=None)
+    assert openml_lite.last_load_report().memory is None
+
+
+@pytest.mark.parametrize("value", [0, -1, "1GB", 1.5, True])
+def test_max_memory_is_checked(value):
+    with pytest.raises(InvalidParameterError, match="max_memory"):
+        openml_lite.fetch_openml(data_id=61, max_memory=value)
+
+
+def test_this_machines_room():
+    from openml_lite._compat import sync_runtime
+
+    room = sync_runtime().memory_room()
+    assert room.per_array is None and room.total > 0 and "available" in room.where
