@@ -86,6 +86,18 @@ def test_footer_reader_agrees_with_pyarrow_on_every_file(mirror_dir):
                 start = min(o for o in (chunk.dictionary_page_offset, chunk.data_page_offset) if o)
                 expected.append((chunk.path_in_schema, start, start + chunk.total_compressed_size))
         assert [(c.name, c.start, c.end) for c in footer.chunks] == expected, data_id
+        # each column's storage (the memory plan's widths): parquet's physical type, the
+        # width of an integer logical type, Arrow's null type; and its uncompressed bytes
+        arrow = pq.ParquetFile(io.BytesIO(body)).schema_arrow
+        for c, name in enumerate(meta.schema.names):
+            stored, column = footer.types[name], meta.schema.column(c)
+            assert stored.physical == column.physical_type, (data_id, name)
+            assert stored.null == (str(arrow.field(name).type) == "null"), (data_id, name)
+            if str(arrow.field(name).type) in ("uint8", "int8", "int16", "uint16"):
+                assert stored.bits == arrow.field(name).type.bit_width, (data_id, name)
+        assert [c.uncompressed for c in footer.chunks] == [
+            meta.row_group(g).column(c).total_uncompressed_size
+            for g in range(meta.num_row_groups) for c in range(meta.num_columns)], data_id
 
 
 @hypothesis.settings(max_examples=300, deadline=None, derandomize=True)
