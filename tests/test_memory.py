@@ -124,7 +124,7 @@ def test_too_big_raises_before_a_byte_of_the_file_and_a_way_out_loads(mirror_url
                                              max_memory=limit, **way.arguments)
         assert data_file_requests(mirror_log), way.arguments
         assert openml_lite.last_load_report().memory.high <= limit
-        assert bunch.data.shape[0] == 2000
+        assert bunch.data.shape[0] == way.arguments.get("nrows", 2000)
 
 
 def test_the_ways_out_are_computed_for_this_dataset():

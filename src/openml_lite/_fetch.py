@@ -49,6 +49,12 @@ class Request:
     dtypes: str = "sklearn"  # or "openml": the parquet file's own compact types
     columns: tuple[str, ...] | None = None  # only these data columns (and the target)
     max_memory: int | str | None = "auto"  # the memory plan's limit ("auto": this runtime's)
+    nrows: int | None = None  # only this many rows (after skiprows)
+    skiprows: int = 0  # from this row on
+
+    @property
+    def some_rows(self) -> bool:
+        return self.nrows is not None or self.skiprows > 0
 
 
 async def load(request: Request, runtime: Runtime, fetcher: Fetcher, base_url):
@@ -88,7 +94,7 @@ async def load(request: Request, runtime: Runtime, fetcher: Fetcher, base_url):
             qualities = {}
         else:
             qualities = await client.qualities(description, qualities_answer)
-        if early is not None and request.columns is None and _surely_small(runtime, request, qualities):
+        if early is not None and _whole_file(request) and _surely_small(runtime, request, qualities):
             early.body = _start_download(fetcher, pool, description, request, report)
             pending.append(early.body)
         features = await client.features(description, features_answer)
@@ -104,7 +110,7 @@ async def load(request: Request, runtime: Runtime, fetcher: Fetcher, base_url):
         if early is not None:
             report.memory = await _memory_plan(fetcher, pool, runtime, request, description, features,
                                                qualities, selection, output)
-            if request.columns is None and early.body is None:  # (columns=: byte ranges, later)
+            if _whole_file(request) and early.body is None:  # (else byte ranges, later)
                 early.body = _start_download(fetcher, pool, description, request, report)
                 pending.append(early.body)
 
@@ -209,6 +215,11 @@ class _ParquetUnavailable(Exception):
     pass
 
 
+def _whole_file(request: Request) -> bool:
+    """Whether the load reads the whole file (else some columns or rows, by range)."""
+    return request.columns is None and not request.some_rows
+
+
 def _start_download(fetcher: Fetcher, pool: ServerPool, description: Description, request: Request,
                     report: LoadReport) -> Pending:
     return fetcher.start(_data_file(fetcher, pool, description.parquet_url, description, request,
@@ -254,10 +265,12 @@ async def _memory_plan(fetcher: Fetcher, pool: ServerPool, runtime: Runtime, req
         return None
     rows = qualities.get("NumberOfInstances")
     try:
-        rows = int(float(rows))
+        rows = max(int(float(rows)) - request.skiprows, 0)
     except (TypeError, ValueError):
         log.info("%s: no row count in its qualities, no memory plan", description.label)
         return None
+    if request.nrows is not None:
+        rows = min(rows, request.nrows)
     room = _room(runtime, request)
     if room is None:
         return None
@@ -271,11 +284,12 @@ async def _memory_plan(fetcher: Fetcher, pool: ServerPool, runtime: Runtime, req
         read = await fetch_footer(fetcher, pool.data_file(description.parquet_url)[0][1],
                                   dataset=description.label)
         if read is not None:
-            footer, size = read
-            shape = replace(shape, footer=footer, file_size=size)
+            shape = replace(shape, footer=read[0], file_size=read[1])
     asked = {"as_frame": request.as_frame, "dtypes": request.dtypes}
     if request.columns is not None:
         asked["columns"] = list(request.columns)
+    if request.some_rows:
+        asked.update(nrows=request.nrows, skiprows=request.skiprows)
     return memory.check(shape, room, asked, dataset=description.label, url=description.parquet_url)
 
 
@@ -338,6 +352,9 @@ async def _from_parquet(fetcher: Fetcher, pool: ServerPool, description: Descrip
     if request.read_csv_kwargs:
         warnings.warn("read_csv_kwargs only applies to the ARFF path; ignored for parquet.",
                       UserWarning, stacklevel=5)
+    if request.some_rows:
+        return await _some_rows(fetcher, pool, engine, description, features, selection, output,
+                                request, report)
     # columns=: read only what the Bunch holds (and, where ranges work, download only that)
     needed = None if request.columns is None else [*selection.feature_names, *selection.target_names]
     checked = features if needed is None else [f for f in features if f.name in needed]
@@ -433,6 +450,82 @@ async def _column_ranges(fetcher: Fetcher, pool: ServerPool, description: Descri
     return got.body, True, url
 
 
+async def _some_rows(fetcher: Fetcher, pool: ServerPool, engine, description: Description,
+                     features: list[Feature], selection: Selection, output: str, request: Request,
+                     report: LoadReport):
+    """nrows= / skiprows=: each wanted column's first pages (rows.py), by range requests,
+    from a whole file in the cache, or from the whole file where ranges do not work; the
+    rows asked for, converted by the same rules (categories of those rows, as sklearn's
+    read_csv gives them)."""
+    from . import convert, rows
+    from .parquet_footer import FooterError, footer_length, parse_footer
+    from .projection import RangesUnsupported
+
+    wanted = set(selection.feature_names) | set(selection.target_names)
+    checked = [f for f in features if f.name in wanted]
+    names = [f.name for f in checked]
+    stop = None if request.nrows is None else request.skiprows + request.nrows
+    url = pool.data_file(description.parquet_url)[0][1]
+    cached = await _data_file(fetcher, pool, description.parquet_url, description, request, report,
+                              "parquet", cache_only=True, book=False)
+    try:
+        read = None
+        if cached is None and stop is not None:
+            try:
+                read = await rows.from_ranges(fetcher, url, names, stop, dataset=description.label)
+            except (RangesUnsupported, DownloadError, FooterError) as why:
+                log.info("%s: reading the whole parquet file for its first rows (%s)", description.label, why)
+        if read is None:  # the whole file: from the cache, or downloaded (and cached)
+            whole = cached or await _data_file(fetcher, pool, description.parquet_url, description,
+                                               request, report, "parquet", book=False)
+            body = whole.body
+            footer = parse_footer(body[-8 - footer_length(body[-8:]):-8], len(body))
+            read = await rows.from_memory(body, footer, names, footer.num_rows if stop is None else stop)
+            url, downloaded, requests, cached_file = whole.url, 0 if whole.cached else len(body), 0, whole.cached
+        else:
+            downloaded, requests, cached_file = read.downloaded, read.requests, False
+            body = read.whole
+            if body is not None:  # a server that sent the whole file for a range: keep it
+                fetcher.stage(url, body)
+    except DownloadError as error:
+        raise _ParquetUnavailable(f"its parquet file could not be downloaded ({error})") from error
+    except FooterError as error:  # a footer or page header that is not one
+        from . import integrity
+
+        await fetcher.forget(url)
+        raise _ParquetUnavailable(str(integrity.damaged(description, url, str(error)))) from error
+    missing = [name for name in names if name not in read.files]
+    if missing:
+        from . import integrity
+
+        lacking = integrity.missing_columns(read.footer.columns, checked, features)
+        if lacking:  # a readable file without a column (OpenML #1165)
+            raise _ParquetUnavailable(str(integrity.lacks_columns(description, url, lacking)))
+        await fetcher.forget(url)
+        raise _ParquetUnavailable(str(integrity.damaged(description, url, f"columns {missing} are not in it")))
+    present = read.present
+    count = max(0, min(present if stop is None else stop, present) - request.skiprows)
+    try:
+        table = rows.decode(engine, read, names, request.skiprows, count)
+    except (KeyboardInterrupt, SystemExit, GeneratorExit, asyncio.CancelledError):
+        raise
+    except UnusableParquetError as problem:
+        raise _ParquetUnavailable(str(problem)) from problem
+    except BaseException as error:  # what an engine raises on bytes it cannot read
+        from . import integrity
+
+        await fetcher.forget(url)
+        raise _ParquetUnavailable(str(integrity.damaged(
+            description, url, f"{engine.NAME} cannot decode its first pages ({type(error).__name__}: {error})"))) from error
+    _book(report, url, downloaded, cached=cached_file, range_requests=requests)
+    report.mark("decode")
+    ranges = {chunk.name: chunk.double_range() for chunk in read.footer.chunks if chunk.name in table}
+    parts = outputs.build(convert.convert(table, description, features, selection, dtypes=request.dtypes,
+                                          file_ranges={k: v for k, v in ranges.items() if v is not None}), output)
+    report.mark("convert")
+    return parts
+
+
 def _decode(engine, body: bytes, description: Description, features: list[Feature],
             qualities: dict, url: str, columns: list[str] | None = None,
             all_features: list[Feature] | None = None):
@@ -481,10 +574,18 @@ async def _from_arff(fetcher: Fetcher, pool: ServerPool, runtime: Runtime, descr
     shape = None  # only liac-arff on dense data uses it; -1 = unknown, as in sklearn
     if not description.is_sparse:
         shape = (int(float(qualities.get("NumberOfInstances", -1))), len(features))
+    read_csv_kwargs = dict(request.read_csv_kwargs or {})
+    by_read_csv = not description.is_sparse and request.parser != "liac-arff"  # sklearn's pandas parser
+    if request.some_rows and by_read_csv:  # as sklearn's read_csv_kwargs would take them
+        read_csv_kwargs["skiprows"] = request.skiprows
+        if request.nrows is not None:
+            read_csv_kwargs["nrows"] = request.nrows
     parts = arff.parse_arff(
         response.body, description, features, selection, as_frame=output != "numpy",
-        parser=request.parser, shape=shape, read_csv_kwargs=request.read_csv_kwargs,
+        parser=request.parser, shape=shape, read_csv_kwargs=read_csv_kwargs,
     )
+    if request.some_rows and not by_read_csv:  # liac-arff reads every row: cut them after
+        parts = arff.rows_of(parts, request.skiprows, request.nrows)
     if output == "polars":
         from .outputs.to_pandas import converted_from_frame
 

@@ -31,6 +31,8 @@ def fetch_openml(
     dtypes: str = "sklearn",
     columns: list[str] | None = None,
     max_memory: int | str | None = "auto",
+    nrows: int | None = None,
+    skiprows: int = 0,
     transport: Transport | None = None,
 ):
     """Load an OpenML dataset: ``sklearn.datasets.fetch_openml``, read from parquet.
@@ -79,6 +81,15 @@ def fetch_openml(
         (``MemoryWarning``). "auto": what this runtime can hold (CPython: the machine's
         available memory; Pyodide: its 4 GB of wasm memory less what is in use, and
         numpy's 2 GB for one array); an int: that many bytes; None: no check.
+    nrows : int, optional
+        Only this many rows (after ``skiprows``), as pandas' ``read_csv`` (which sklearn's
+        pandas parser uses, and which its ``read_csv_kwargs={"nrows": ...}`` reaches):
+        the same Bunch as sklearn's for those rows, categories those that occur in them.
+        Where the server answers range requests only the pages that hold them are read:
+        OpenML's files hold one row group, so a column's dictionary page and its data
+        pages up to the last row asked (README "Only some rows").
+    skiprows : int
+        Leave out this many first rows (read_csv's, as an int).
     transport : optional
         How bytes are fetched (tests and special environments); default: urllib on
         CPython, the browser's fetch in Pyodide.
@@ -112,6 +123,8 @@ async def fetch_openml_async(
     dtypes: str = "sklearn",
     columns: list[str] | None = None,
     max_memory: int | str | None = "auto",
+    nrows: int | None = None,
+    skiprows: int = 0,
     transport: Transport | None = None,
 ):
     """``fetch_openml`` for ``await``: the natural form in the browser."""
@@ -123,7 +136,7 @@ async def fetch_openml_async(
 
 def _request(*, name, version, data_id, data_home, target_column, cache, return_X_y, as_frame,
              n_retries, delay, parser, read_csv_kwargs, engine, base_url, progress, dtypes,
-             columns, max_memory, transport) -> Request:
+             columns, max_memory, nrows, skiprows, transport) -> Request:
     """sklearn's argument checks (same exception types), plus ours."""
     _check(name is None or isinstance(name, str), "name", "an instance of 'str' or None", name)
     _check(version == "active" or _int_at_least(version, 1), "version",
@@ -148,6 +161,17 @@ def _request(*, name, version, data_id, data_home, target_column, cache, return_
            "base_url", "a str, a list of str or None", base_url)
     _check(max_memory is None or max_memory == "auto" or _int_at_least(max_memory, 1), "max_memory",
            "'auto', an int in the range [1, inf) or None", max_memory)
+    # read_csv_kwargs' nrows and skiprows (ints) are these rows, on the parquet path too
+    read_csv_kwargs = dict(read_csv_kwargs) if read_csv_kwargs else read_csv_kwargs
+    for key in ("nrows", "skiprows"):
+        if read_csv_kwargs and _int_at_least(read_csv_kwargs.get(key), 0):
+            given = {"nrows": nrows, "skiprows": skiprows}[key]
+            if given not in (None, 0):
+                raise ValueError(f"{key} given twice: {key}={given!r} and read_csv_kwargs[{key!r}]")
+            value = read_csv_kwargs.pop(key)
+            nrows, skiprows = (value, skiprows) if key == "nrows" else (nrows, value)
+    _check(nrows is None or _int_at_least(nrows, 1), "nrows", "an int in the range [1, inf) or None", nrows)
+    _check(_int_at_least(skiprows, 0), "skiprows", "an int in the range [0, inf)", skiprows)
     _check(columns is None or (isinstance(columns, (list, tuple)) and len(columns) > 0
                                and all(isinstance(c, str) for c in columns)),
            "columns", "a non-empty list of str or None", columns)
@@ -167,7 +191,8 @@ def _request(*, name, version, data_id, data_home, target_column, cache, return_
                    return_X_y=return_X_y, as_frame=bool(as_frame) if _is_bool(as_frame) else as_frame,
                    parser=parser,
                    read_csv_kwargs=read_csv_kwargs, engine=engine, progress=progress, dtypes=dtypes,
-                   columns=None if columns is None else tuple(columns), max_memory=max_memory)
+                   columns=None if columns is None else tuple(columns), max_memory=max_memory,
+                   nrows=nrows, skiprows=skiprows)
 
 
 _AS_FRAME_NAMES = ("auto", "pandas", "polars")

@@ -119,3 +119,18 @@ def _categorise(frame, features: list[Feature], selection: Selection, as_frame: 
     categories = {name: dtype.categories.tolist() for name, dtype in frame.dtypes.items()
                   if isinstance(dtype, pd.CategoricalDtype)}
     return X.to_numpy(), None if y is None else y.to_numpy(), None, categories
+
+
+def rows_of(parts: dict, skip: int, count: int | None) -> dict:
+    """The parts of a result, rows ``skip`` to ``skip + count`` (None: to the end): arrays,
+    sparse matrices, frames. (liac-arff's categories stay those of every row.)"""
+    stop = None if count is None else skip + count
+
+    def cut(part):
+        if part is None:
+            return None
+        if hasattr(part, "iloc"):
+            return part.iloc[skip:stop]
+        return part[skip:stop]
+
+    return {**parts, **{key: cut(parts[key]) for key in ("data", "target", "frame")}}

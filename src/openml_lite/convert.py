@@ -97,7 +97,10 @@ class Converted:
 
 
 def convert(table: Table, description: Description, features: list[Feature],
-            selection: Selection, *, dtypes: str = "sklearn") -> Converted:
+            selection: Selection, *, dtypes: str = "sklearn", file_ranges: dict | None = None) -> Converted:
+    """``file_ranges``: the table holds only some of the file's rows (nrows=); the (min,
+    max) of its double columns over the whole file, from the footer's statistics, decide
+    which are whole numbers written as integers (see _whole_numbers)."""
     wanted = set(selection.feature_names) | set(selection.target_names)
     kept = [f for f in features if f.name in wanted]  # file order, as sklearn keeps it
     missing = [f.name for f in kept if f.name not in table]
@@ -106,8 +109,12 @@ def convert(table: Table, description: Description, features: list[Feature],
             f"the parquet file of dataset {description.label} lacks the columns {missing} "
             "that its features list declares", dataset=description.label,
         )
-    to_column = to_openml_column if dtypes == "openml" else to_sklearn_column
-    columns = {f.name: to_column(table[f.name], f, description) for f in kept}
+    if dtypes == "openml":
+        columns = {f.name: to_openml_column(table[f.name], f, description) for f in kept}
+    else:
+        ranges = file_ranges or {}
+        columns = {f.name: to_sklearn_column(table[f.name], f, description, file_range=ranges.get(f.name))
+                   for f in kept}
     return Converted(columns=columns, kept=[f.name for f in kept],
                      feature_names=list(selection.feature_names),
                      target_names=list(selection.target_names), rows=n_rows(table))
@@ -120,14 +127,15 @@ def needs_pandas_for_arrays(features: list[Feature], selection: Selection, dtype
     return dtypes == "sklearn" and any(f.data_type == "integer" for f in features if f.name in wanted)
 
 
-def to_sklearn_column(column: Column, feature: Feature, description: Description):
+def to_sklearn_column(column: Column, feature: Feature, description: Description, *,
+                      file_range: tuple[float, float] | None = None):
     kind = feature.data_type
     if isinstance(column, NullColumn):
         return _all_missing(len(column), kind)
     if kind == "nominal":
         return _nominal(column, feature, description)
     if kind in NUMERIC_TYPES:
-        return _numeric(column, feature, description)
+        return _numeric(column, feature, description, file_range=file_range)
     return _strings(column, feature, description)
 
 
@@ -255,7 +263,8 @@ def _arff_sort_key(value: str) -> str:
     return f"'{value}'" if _ARFF_NEEDS_QUOTES.search(value) else value
 
 
-def _numeric(column: Column, feature: Feature, description: Description):
+def _numeric(column: Column, feature: Feature, description: Description, *,
+             file_range: tuple[float, float] | None = None):
     if isinstance(column, DictColumn) or column.dtype.kind not in "iuf":
         stored = ("booleans" if is_bool_column(column) else "text"
                   if isinstance(column, DictColumn) or column.dtype == object else column.dtype)
@@ -272,11 +281,12 @@ def _numeric(column: Column, feature: Feature, description: Description):
                 "parquet file holds fractions in it", dataset=description.label,
             )
         return Integers(values.astype(np.int64), missing)
-    dtype = np.dtype(np.int64) if column.dtype.kind in "iu" or _whole_numbers(column) else np.dtype(np.float64)
+    whole = _whole_numbers(column, file_range)
+    dtype = np.dtype(np.int64) if column.dtype.kind in "iu" or whole else np.dtype(np.float64)
     return column if column.dtype == dtype else Cast(column, dtype)  # cast once, into the frame
 
 
-def _whole_numbers(column: np.ndarray) -> bool:
+def _whole_numbers(column: np.ndarray, file_range: tuple[float, float] | None = None) -> bool:
     """A double column that sklearn's read_csv would have typed int64.
 
     OpenML writes whole numbers in 0..255 with nothing missing as uint8 (openml-python's
@@ -291,6 +301,8 @@ def _whole_numbers(column: np.ndarray) -> bool:
         if not (np.isfinite(column).all() and (np.floor(column) == column).all()):
             return False
     low, high = column.min(), column.max()
+    if file_range is not None:  # some rows only (nrows=): the range is the whole file's
+        low, high = min(low, file_range[0]), max(high, file_range[1])
     return bool((low < 0 or high > 255) and -(2**53) < low and high < 2**53)
 
 

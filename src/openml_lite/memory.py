@@ -274,15 +274,40 @@ def ways_out(shape: Shape, room: Room, arguments: dict) -> list[Way]:
         way = estimate(changed)
         if fits(way, room, surely=False):
             found.append(Way(change, way, fits(way, room, surely=True)))
-    columns = _columns_that_fit(shape, room)
-    if columns:
-        found.append(columns)
+    for way in (_columns_that_fit(shape, room), _rows_that_fit(shape, room, arguments)):
+        if way is not None:
+            found.append(way)
     return sorted(found, key=lambda way: (not way.fits, way.estimate.high))
 
 
 def _changed(shape: Shape, change: dict) -> Shape:
     output = "numpy" if change.get("as_frame") is False else shape.output
     return replace(shape, dtypes=change.get("dtypes", shape.dtypes), output=output)
+
+
+def _rows_that_fit(shape: Shape, room: Room, arguments: dict) -> Way | None:
+    """The most first rows (after any skiprows asked) that surely fit, if fewer than all."""
+    low, high, best = 1, shape.rows - 1, None
+    while low <= high:
+        middle = (low + high) // 2
+        trial = replace(shape, rows=middle, file_size=None if shape.file_size is None else
+                        int(shape.file_size * middle / max(shape.rows, 1)))
+        way = estimate(trial)
+        if fits(way, room, surely=True):
+            change = {"nrows": _round_down(middle)}
+            if arguments.get("skiprows"):
+                change["skiprows"] = arguments["skiprows"]
+            best, low = Way(change, estimate(replace(trial, rows=change["nrows"])), True), middle + 1
+        else:
+            high = middle - 1
+    return best
+
+
+def _round_down(rows: int) -> int:
+    """A number a person types: 2 significant digits (12,345 -> 12,000)."""
+    digits = len(str(rows))
+    unit = 10 ** max(digits - 2, 0)
+    return max(rows // unit * unit, 1)
 
 
 def _columns_that_fit(shape: Shape, room: Room) -> Way | None:

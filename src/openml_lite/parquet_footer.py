@@ -12,7 +12,7 @@ Its answers are checked against pyarrow's on every recorded OpenML file
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 MAGIC = b"PAR1"
 _MAX_DEPTH = 32  # FileMetaData nests 5 deep; deeper means a damaged footer
@@ -29,6 +29,17 @@ class ColumnChunk:
     end: int  # one past the last byte of its pages
     extra: tuple[tuple[int, int], ...] = ()  # page index / bloom filter byte ranges
     uncompressed: int = 0  # total_uncompressed_size: its pages' bytes before compression
+    meta: dict = field(default=None, compare=False, repr=False)  # its ColumnMetaData, as read
+
+    def double_range(self) -> tuple[float, float] | None:
+        """(min, max) of a DOUBLE column, from the writer's statistics; None without them."""
+        stats = self.meta.get(12) if isinstance(self.meta, dict) else None
+        if self.meta.get(1) != 5 or not isinstance(stats, dict):  # 5: DOUBLE
+            return None
+        low, high = stats.get(6, stats.get(2)), stats.get(5, stats.get(1))
+        if not (isinstance(low, bytes) and isinstance(high, bytes) and len(low) == len(high) == 8):
+            return None
+        return struct.unpack("<d", low)[0], struct.unpack("<d", high)[0]
 
 
 @dataclass(frozen=True)
@@ -49,6 +60,8 @@ class Footer:
     columns: list[str]  # schema order
     chunks: list[ColumnChunk]  # every row group's chunks
     types: dict = None  # column name -> ColumnType
+    elements: dict = field(default=None, compare=False, repr=False)  # name -> its SchemaElement, as read
+    key_values: dict = field(default=None, compare=False, repr=False)  # key -> value (bytes): "pandas", ...
 
     def ranges(self, names) -> list[tuple[int, int]]:
         """The byte ranges [start, end) an engine reads for these columns, merged."""
@@ -83,7 +96,12 @@ def parse_footer(footer: bytes, file_size: int) -> Footer:
         for column in _field(_struct(group), 1, list, []):
             chunks.append(_chunk(_struct(column), data_end))
     types = {name: _type(_struct(element)) for name, element in zip(columns, schema[1:])}
-    return Footer(num_rows=_field(meta, 3, int, 0), columns=columns, chunks=chunks, types=types)
+    key_values = {}
+    for pair in meta.get(5) or []:
+        if isinstance(pair, dict) and isinstance(pair.get(1), bytes):
+            key_values[pair[1].decode("utf-8", "replace")] = pair.get(2) if isinstance(pair.get(2), bytes) else b""
+    return Footer(num_rows=_field(meta, 3, int, 0), columns=columns, chunks=chunks, types=types,
+                  elements=dict(zip(columns, schema[1:])), key_values=key_values)
 
 
 # parquet.thrift: Type, and the ConvertedType values of integer widths
@@ -145,7 +163,8 @@ def _chunk(column: dict, data_end: int) -> ColumnChunk:
         if low is None or high is None or not 4 <= low < high <= data_end:
             raise FooterError(f"column {name!r} points outside the file's data ({low}..{high})")
     uncompressed = _offset(meta, 6) or 0
-    return ColumnChunk(name=name, start=start, end=start + size, extra=extra, uncompressed=uncompressed)
+    return ColumnChunk(name=name, start=start, end=start + size, extra=extra, uncompressed=uncompressed,
+                       meta=meta)
 
 
 def _offset(struct: dict, field: int) -> int | None:

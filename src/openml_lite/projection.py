@@ -81,22 +81,25 @@ async def fetch_columns(fetcher: Fetcher, url: str, names: list[str], *, dataset
 
 
 async def fetch_footer(fetcher: Fetcher, url: str, *, dataset: str):
-    """(Footer, file size) from the file's tail alone (one range request, two for a very
-    wide file), or None where ranges or the footer cannot be had (nothing is raised)."""
+    """(Footer, file size, bytes downloaded, requests, the whole file where the tail was all
+    of it or the server sent it all, else None) from the file's tail alone (one range
+    request, two for a very wide file), or None where ranges or the footer cannot be had
+    (nothing is raised)."""
     try:
         tail = await _get(fetcher, url, f"-{TAIL_BYTES}", dataset)
         if isinstance(tail, Response):  # the whole file came: read its footer
             body = tail.body
             length = footer_length(body[-8:])
-            return parse_footer(bytes(body[-8 - length:-8]), len(body)), len(body)
+            return parse_footer(bytes(body[-8 - length:-8]), len(body)), len(body), len(body), 1, body
         tail_start, size, tail_bytes = tail
-        footer_start = size - 8 - footer_length(tail_bytes)
+        footer_start, requests = size - 8 - footer_length(tail_bytes), 1
         if footer_start < tail_start:
             more = await _get(fetcher, url, f"{footer_start}-{tail_start - 1}", dataset)
             if isinstance(more, Response):
                 return None
-            tail_bytes, tail_start = more[2] + tail_bytes, footer_start
-        return parse_footer(bytes(tail_bytes[footer_start - tail_start:-8]), size), size
+            tail_bytes, tail_start, requests = more[2] + tail_bytes, footer_start, 2
+        footer = parse_footer(bytes(tail_bytes[footer_start - tail_start:-8]), size)
+        return footer, size, len(tail_bytes), requests, bytes(tail_bytes) if tail_start == 0 else None
     except (RangesUnsupported, FooterError, OpenMLError):
         return None
 
