@@ -322,3 +322,48 @@ class PlainStaticServer:
         self._log.seek(0)
         self._log.truncate()
 
+
+
+def held_bytes(*parts) -> int:
+    """Bytes the arrays of a Bunch's parts hold, each buffer once however many frames or
+    views share it (pandas 3's copy-on-write shares data with the frame). Strings count
+    as pandas' memory_usage(deep=False) does: object pointers, or Arrow's buffers."""
+    import numpy as np
+    import pandas as pd
+
+    found: dict = {}
+
+    def numpy_buffer(array):
+        owner = array
+        while isinstance(owner.base, np.ndarray):
+            owner = owner.base
+        found[("numpy", owner.__array_interface__["data"][0])] = owner.nbytes
+
+    def arrow_buffers(chunked):
+        for chunk in chunked.chunks:
+            for buffer in chunk.buffers():
+                if buffer is not None:
+                    found[("arrow", buffer.address)] = buffer.size
+
+    for part in parts:
+        if part is None:
+            continue
+        if isinstance(part, np.ndarray):
+            numpy_buffer(part)
+            continue
+        if isinstance(part, pd.Series):
+            part = part.to_frame()
+        if not isinstance(part, pd.DataFrame):  # polars
+            found[("polars", id(part))] = int(part.estimated_size())
+            continue
+        for block in part._mgr.blocks:  # (pandas internals: the blocks are the memory)
+            values = block.values
+            if isinstance(values, np.ndarray):
+                numpy_buffer(values)
+            elif hasattr(values, "_pa_array"):  # Arrow strings
+                arrow_buffers(values._pa_array)
+            else:  # categorical codes, masked arrays' data and mask
+                for name in ("_codes", "_data", "_mask", "_ndarray"):
+                    if isinstance(getattr(values, name, None), np.ndarray):
+                        numpy_buffer(getattr(values, name))
+    return sum(found.values())

@@ -275,8 +275,9 @@ async def _memory_plan(fetcher: Fetcher, pool: ServerPool, runtime: Runtime, req
     if room is None:
         return None
     wanted = set(selection.feature_names) | set(selection.target_names)
+    pandas_3 = output == "pandas" and _pandas_copies_on_write()
     shape = memory.Shape(tuple(f for f in features if f.name in wanted), tuple(selection.target_names),
-                         rows, output, request.dtypes)
+                         rows, output, request.dtypes, shared_data=pandas_3, arrow_text=pandas_3)
     found = memory.estimate(shape)
     if not memory.fits(found, room, surely=True) and memory.fits(found, room, surely=False):
         from .projection import fetch_footer
@@ -291,6 +292,12 @@ async def _memory_plan(fetcher: Fetcher, pool: ServerPool, runtime: Runtime, req
     if request.some_rows:
         asked.update(nrows=request.nrows, skiprows=request.skiprows)
     return memory.check(shape, room, asked, dataset=description.label, url=description.parquet_url)
+
+
+def _pandas_copies_on_write() -> bool:
+    from .outputs.to_pandas import COPY_ON_WRITE  # pandas: imported by now for a frame
+
+    return COPY_ON_WRITE
 
 
 def _why_not_parquet(description: Description, request: Request) -> str | None:

@@ -44,6 +44,8 @@ class Shape:
     dtypes: str  # "sklearn" or "openml"
     footer: object = None  # parquet_footer.Footer, where it was read
     file_size: int | None = None  # bytes of the parquet file, where known
+    shared_data: bool = False  # pandas 3: data shares the frame's memory (copy on write)
+    arrow_text: bool = False  # pandas 3: a frame's strings are Arrow text, not objects
 
     @property
     def feature_names(self) -> list[str]:
@@ -123,9 +125,11 @@ def _column(feature: Feature, shape: Shape) -> dict:
     """One column's bytes (low, high) in each part of a load, and its largest array."""
     n, kind = shape.rows, feature.data_type
     stored = shape.footer.types.get(feature.name) if shape.footer is not None and shape.footer.types else None
-    # pandas' Bunch holds a feature twice (frame, and data: its own copy, as sklearn's);
-    # polars' data is a selection of the frame's columns; numpy's only the data matrix
-    copies = 2 if shape.output == "pandas" and feature.name not in shape.target_names else 1
+    # pandas' Bunch holds a feature twice (frame, and data: its own copy, as sklearn's;
+    # under pandas 3 a view until written); polars' data is a selection of the frame's
+    # columns; numpy's only the data matrix
+    copies = 2 if (shape.output == "pandas" and not shape.shared_data
+                   and feature.name not in shape.target_names) else 1
     if stored is not None and stored.null or feature.n_missing >= n > 0:  # missing in every row
         return _cost((0, 0), (8 * n, 8 * n), (8 * n, 8 * n), copies)
     if kind == "nominal":
@@ -153,7 +157,11 @@ def _column(feature: Feature, shape: Shape) -> dict:
     else:  # at most one object a row; as few as one in all
         objects = (0, text[1] + _STRING_OBJECT * n)
     decoded = (8 * n + objects[0], 8 * n + objects[1])
-    per_copy = (8 * n, 8 * n) if shape.output != "polars" else (text[0] + 8 * n, text[1] + 8 * n)
+    arrow = shape.output == "polars" or (shape.output == "pandas" and shape.arrow_text)
+    # Arrow text holds every row's value, where the footer counts a dictionary's distinct
+    # values once: from none (all empty) to the larger of the footer's text and 64 bytes a
+    # row; 8-byte offsets a row for certain
+    per_copy = (8 * n, max(text[1], _STRING_TEXT[1] * n) + 8 * n) if arrow else (8 * n, 8 * n)
     return _cost(decoded, (8 * n, 8 * n), per_copy, copies)
 
 

@@ -33,8 +33,10 @@ class ColumnChunk:
 
     def double_range(self) -> tuple[float, float] | None:
         """(min, max) of a DOUBLE column, from the writer's statistics; None without them."""
-        stats = self.meta.get(12) if isinstance(self.meta, dict) else None
-        if self.meta.get(1) != 5 or not isinstance(stats, dict):  # 5: DOUBLE
+        if not isinstance(self.meta, dict) or self.meta.get(1) != 5:  # 5: DOUBLE
+            return None
+        stats = self.meta.get(12)
+        if not isinstance(stats, dict):
             return None
         low, high = stats.get(6, stats.get(2)), stats.get(5, stats.get(1))
         if not (isinstance(low, bytes) and isinstance(high, bytes) and len(low) == len(high) == 8):
@@ -97,7 +99,7 @@ def parse_footer(footer: bytes, file_size: int) -> Footer:
             chunks.append(_chunk(_struct(column), data_end))
     types = {name: _type(_struct(element)) for name, element in zip(columns, schema[1:])}
     key_values = {}
-    for pair in meta.get(5) or []:
+    for pair in _field(meta, 5, list, []):
         if isinstance(pair, dict) and isinstance(pair.get(1), bytes):
             key_values[pair[1].decode("utf-8", "replace")] = pair.get(2) if isinstance(pair.get(2), bytes) else b""
     return Footer(num_rows=_field(meta, 3, int, 0), columns=columns, chunks=chunks, types=types,

@@ -9,6 +9,9 @@ import pandas as pd
 from ..convert import Converted, Integers, Nominal, strings_with_nan
 from .frames import build_frame
 
+# pandas 3 copies on write, always: frames that share memory never see each other's writes
+COPY_ON_WRITE = int(pd.__version__.split(".")[0]) >= 3
+
 
 def pandas_parts(converted: Converted, *, as_frame: bool = True) -> dict:
     rows, kept = converted.rows, converted.kept
@@ -16,9 +19,10 @@ def pandas_parts(converted: Converted, *, as_frame: bool = True) -> dict:
     names, targets = converted.feature_names, converted.target_names
     if as_frame:
         frame = build_frame(columns, kept, rows)
-        # data is its own copy, as in sklearn (frame[feature_names]): writing to one
-        # never changes the other
-        data = build_frame(columns, names, rows, copy_others=True)
+        if COPY_ON_WRITE:  # pandas 3: sklearn's frame[feature_names] shares the frame's
+            data = frame[names]  # memory until either is written; so does ours
+        else:  # pandas 2: its own copy, as sklearn's: writing to one never changes the other
+            data = build_frame(columns, names, rows, copy_others=True)
         target = frame[targets] if len(targets) >= 2 else frame[targets[0]] if targets else None
         return dict(data=data, target=target, frame=frame, categories=None,
                     feature_names=names, target_names=targets)
