@@ -174,3 +174,64 @@ def test_this_machines_room():
 
     room = sync_runtime().memory_room()
     assert room.per_array is None and room.total > 0 and "available" in room.where
+
+
+# -- memory_plan: the plan without the load ---------------------------------------------------
+
+@pytest.mark.parametrize("data_id", [d["data_id"] for d in DENSE] + [MNIST])
+def test_the_plan_is_the_loads_and_reads_no_data(data_id, mirror_url, mirror_log):
+    """memory_plan() says what the load then reports (the same estimate), from the
+    metadata alone where it is sure: no request for the data file."""
+    mirror_log.reset()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        plan = openml_lite.memory_plan(data_id=data_id, base_url=mirror_url, cache=False)
+        assert data_file_requests(mirror_log) == []
+        openml_lite.fetch_openml(data_id=data_id, base_url=mirror_url, cache=False)
+    planned = openml_lite.last_load_report().memory
+    if planned is None:  # (no row count in the qualities: no plan, and the load made none)
+        assert plan is None
+        return
+    assert plan.verdict == "fits" and plan.ways == () and plan.message == ""
+    assert plan.estimate == planned
+
+
+def test_too_big_plan_says_what_the_error_says(mirror_url, mirror_log):
+    limit = 10_000_000
+    mirror_log.reset()
+    plan = openml_lite.memory_plan(data_id=MNIST, base_url=mirror_url, cache=False, max_memory=limit)
+    assert data_file_requests(mirror_log) == []
+    with pytest.raises(DatasetTooLargeError) as caught:
+        openml_lite.fetch_openml(data_id=MNIST, base_url=mirror_url, cache=False, max_memory=limit)
+    assert plan.verdict == "too big" and plan.message == str(caught.value).split(" (url: ")[0]
+    assert plan.ways == tuple(caught.value.ways) and plan.estimate == caught.value.estimate
+
+
+def test_a_plan_that_only_the_footer_decides(mirror_url, mirror_dir, mirror_log):
+    """Where the metadata leave it open, the plan reads the footer (range requests of the
+    data file's end, nothing else) and says "tight" where the load warns."""
+    from pathlib import Path
+
+    known = estimate(shape_of(mirror_url, Path(mirror_dir), MNIST, output="pandas", dtypes="sklearn"))
+    mirror_log.reset()
+    plan = openml_lite.memory_plan(data_id=MNIST, base_url=mirror_url, cache=False,
+                                   max_memory=int(known.high / 0.85))
+    assert plan.verdict == "tight" and plan.estimate.known and "most of what" in plan.message
+    size = (Path(mirror_dir) / parquet_path_for(MNIST)).stat().st_size
+    reads = [r["range"] for r in mirror_log.records() if r["path"].endswith(".pq")]
+    assert reads and reads[0] == "bytes=-65536", reads  # the end of the file, then the rest of its footer
+    assert all(int(r.split("=")[1].split("-")[0] or 0) > size / 2 for r in reads[1:]), reads
+
+
+def test_no_plan_for_a_sparse_dataset_or_without_a_check(mirror_url):
+    from support import SPARSE
+
+    assert openml_lite.memory_plan(data_id=SPARSE[0]["data_id"], base_url=mirror_url, cache=False) is None
+    assert openml_lite.memory_plan(data_id=MNIST, base_url=mirror_url, cache=False, max_memory=None) is None
+
+
+def test_memory_plan_takes_fetch_openmls_keywords():
+    with pytest.raises(TypeError, match="unexpected keyword arguments: max_mem"):
+        openml_lite.memory_plan(data_id=61, max_mem=1)
+    with pytest.raises(InvalidParameterError, match="max_memory"):
+        openml_lite.memory_plan(data_id=61, max_memory=-1)

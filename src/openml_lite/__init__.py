@@ -12,6 +12,7 @@ __version__ = "0.1.0"
 # (asyncio, ssl, ...).
 _EXPORTS = {
     "fetch_openml": "api", "fetch_openml_async": "api", "InvalidParameterError": "api",
+    "memory_plan": "api", "memory_plan_async": "api",
     "available_engines": "engines", "Bunch": "bunch",
     "patch_sklearn": "patch", "unpatch_sklearn": "patch",
     "LoadReport": "report", "last_load_report": "report",
@@ -24,7 +25,7 @@ _EXPORTS = {
 }
 
 __all__ = [
-    "fetch_openml", "fetch_openml_async", "available_engines", "InvalidParameterError", "Bunch",
+    "fetch_openml", "fetch_openml_async", "memory_plan", "memory_plan_async", "available_engines", "InvalidParameterError", "Bunch",
     "patch_sklearn", "unpatch_sklearn", "last_load_report", "LoadReport",
     "OpenMLError", "DatasetNotFoundError", "TargetColumnError", "ColumnNotFoundError",
     "DownloadError", "DataIntegrityError", "EngineUnavailableError", "MissingDependencyError",

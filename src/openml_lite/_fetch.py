@@ -51,6 +51,7 @@ class Request:
     max_memory: int | str | None = "auto"  # the memory plan's limit ("auto": this runtime's)
     nrows: int | None = None  # only this many rows (after skiprows)
     skiprows: int = 0  # from this row on
+    plan_only: bool = False  # memory_plan(): the metadata and the plan, no data
 
     @property
     def some_rows(self) -> bool:
@@ -84,7 +85,7 @@ async def load(request: Request, runtime: Runtime, fetcher: Fetcher, base_url):
         as_frame = output != "numpy"
         why_arff = _why_not_parquet(description, request)
         early = None
-        if why_arff is None:
+        if why_arff is None and not request.plan_only:
             early = _EarlyParquet(engine=fetcher.start(_engine(request, runtime)), body=None)
             pending.append(early.engine)
         # the row count, for the memory plan, checking parquet and liac-arff's shape;
@@ -107,9 +108,15 @@ async def load(request: Request, runtime: Runtime, fetcher: Fetcher, base_url):
                 await _ensure_modules(request, runtime, "pandas")
         report.dataset, report.data_id = description.label, description.id
         report.mark("metadata")
+        if request.plan_only:  # memory_plan(): no data, no engine
+            plan = None if why_arff is not None else await _memory_plan(
+                fetcher, pool, runtime, request, description, features, qualities, selection, output)
+            await fetcher.commit()  # the metadata, for the load that follows
+            return plan
         if early is not None:
-            report.memory = await _memory_plan(fetcher, pool, runtime, request, description, features,
-                                               qualities, selection, output)
+            plan = await _memory_plan(fetcher, pool, runtime, request, description, features,
+                                      qualities, selection, output)
+            report.memory = plan.enforce() if plan is not None else None
             if _whole_file(request) and early.body is None:  # (else byte ranges, later)
                 early.body = _start_download(fetcher, pool, description, request, report)
                 pending.append(early.body)
@@ -255,10 +262,10 @@ def _room(runtime: Runtime, request: Request):
 async def _memory_plan(fetcher: Fetcher, pool: ServerPool, runtime: Runtime, request: Request,
                        description: Description, features: list[Feature], qualities: dict,
                        selection: Selection, output: str):
-    """Will the load fit in memory here? Raises DatasetTooLargeError before any data byte
-    is downloaded when it surely cannot (memory.py); where only the file can tell (how it
-    stores its numbers), its footer is read first (one range request). The estimate, or
-    None when the row count is unknown or the check is off."""
+    """Will the load fit in memory here? The plan (memory.Plan, whose enforce() raises
+    DatasetTooLargeError where it surely cannot), before any data byte is downloaded; where
+    only the file can tell (how it stores its numbers), its footer is read first (one range
+    request). None when the row count is unknown or the check is off."""
     from . import memory
 
     if request.max_memory is None:
@@ -291,7 +298,7 @@ async def _memory_plan(fetcher: Fetcher, pool: ServerPool, runtime: Runtime, req
         asked["columns"] = list(request.columns)
     if request.some_rows:
         asked.update(nrows=request.nrows, skiprows=request.skiprows)
-    return memory.check(shape, room, asked, dataset=description.label, url=description.parquet_url)
+    return memory.judge(shape, room, asked, dataset=description.label, url=description.parquet_url)
 
 
 def _pandas_copies_on_write() -> bool:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import inspect
 import numbers
 import os
 
@@ -134,9 +135,44 @@ async def fetch_openml_async(
     return await load(request, runtime, fetcher, base_url)
 
 
+def memory_plan(name: str | None = None, **keywords):
+    """What ``fetch_openml(name, **keywords)`` would take in memory, and whether it fits
+    here, without loading it: the description, features and qualities are read (and the
+    parquet file's footer, one range request, where only it can decide); no data. Returns
+    a ``memory.Plan``: ``estimate`` (bytes, ``low`` to ``high``; ``about()`` in words),
+    ``room`` (what this runtime can hold), ``verdict`` ("fits", "tight", "may not fit",
+    "too big": where fetch_openml would raise DatasetTooLargeError), ``ways`` (other
+    arguments that would fit, each with its ``arguments`` and ``estimate``) and
+    ``message``. None where no plan is made: a dataset without parquet (sparse, read
+    from ARFF), without a row count, or ``max_memory=None``."""
+    arguments = _plan_arguments(name, keywords)
+    runtime = _compat.sync_runtime().with_transport(arguments["transport"])
+    return runtime.run(_plan(arguments, runtime))
+
+
+async def memory_plan_async(name: str | None = None, **keywords):
+    """``memory_plan`` for ``await``."""
+    arguments = _plan_arguments(name, keywords)
+    return await _plan(arguments, _compat.async_runtime().with_transport(arguments["transport"]))
+
+
+def _plan_arguments(name, keywords: dict) -> dict:
+    unknown = sorted(set(keywords) - set(_DEFAULTS))
+    if unknown:
+        raise TypeError(f"memory_plan() got unexpected keyword arguments: {', '.join(unknown)}")
+    return {**_DEFAULTS, **keywords, "name": name}
+
+
+def _plan(arguments: dict, runtime):
+    request = _request(**arguments, plan_only=True)
+    fetcher = new_fetcher(runtime, data_home=arguments["data_home"], cache=arguments["cache"],
+                          n_retries=arguments["n_retries"], delay=arguments["delay"])
+    return load(request, runtime, fetcher, arguments["base_url"])
+
+
 def _request(*, name, version, data_id, data_home, target_column, cache, return_X_y, as_frame,
              n_retries, delay, parser, read_csv_kwargs, engine, base_url, progress, dtypes,
-             columns, max_memory, nrows, skiprows, transport) -> Request:
+             columns, max_memory, nrows, skiprows, transport, plan_only=False) -> Request:
     """sklearn's argument checks (same exception types), plus ours."""
     _check(name is None or isinstance(name, str), "name", "an instance of 'str' or None", name)
     _check(version == "active" or _int_at_least(version, 1), "version",
@@ -192,10 +228,13 @@ def _request(*, name, version, data_id, data_home, target_column, cache, return_
                    parser=parser,
                    read_csv_kwargs=read_csv_kwargs, engine=engine, progress=progress, dtypes=dtypes,
                    columns=None if columns is None else tuple(columns), max_memory=max_memory,
-                   nrows=nrows, skiprows=skiprows)
+                   nrows=nrows, skiprows=skiprows, plan_only=plan_only)
 
 
 _AS_FRAME_NAMES = ("auto", "pandas", "polars")
+# fetch_openml's keywords and defaults, for memory_plan (which takes the same)
+_DEFAULTS = {key: value.default for key, value in inspect.signature(fetch_openml).parameters.items()
+             if key != "name"}
 
 
 def _is_bool(value) -> bool:

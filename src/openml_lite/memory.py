@@ -335,34 +335,70 @@ def _columns_that_fit(shape: Shape, room: Room) -> Way | None:
     return best
 
 
-def check(shape: Shape, room: Room, arguments: dict, *, dataset: str, url: str | None = None) -> Estimate:
-    """Raise DatasetTooLargeError when the load surely cannot fit in ``room`` (naming the
-    ways that would, for this dataset); warn (MemoryWarning) when it may not fit, or fits
-    tightly. ``arguments``: what the caller asked, as fetch_openml's keywords."""
-    import warnings
+VERDICTS = ("fits", "tight", "may not fit", "too big")
 
-    from .errors import DatasetTooLargeError, MemoryWarning
 
+@dataclass(frozen=True)
+class Plan:
+    """The memory plan of a load, before its data file is downloaded: what it takes
+    (``estimate``), what this runtime can hold (``room``), the ``verdict`` ("fits",
+    "tight": most of the room, "may not fit": only if the file stores its values
+    compactly, "too big": surely not), the other arguments that would fit (``ways``,
+    unless it fits) and the sentence that says so (``message``, unless it fits)."""
+
+    dataset: str
+    estimate: Estimate
+    room: Room
+    verdict: str
+    ways: tuple[Way, ...] = ()
+    message: str = ""
+    rows: int = 0  # rows the load would hold
+    url: str | None = None
+
+    def enforce(self) -> Estimate:
+        """Raise DatasetTooLargeError (too big) or warn (MemoryWarning: tight, may not
+        fit), as a load does; the estimate."""
+        import warnings
+
+        from .errors import DatasetTooLargeError, MemoryWarning
+
+        if self.verdict == "too big":
+            raise DatasetTooLargeError(self.message, dataset=self.dataset, url=self.url,
+                                       estimate=self.estimate, room=self.room, ways=self.ways)
+        if self.verdict != "fits":
+            warnings.warn(self.message, MemoryWarning, stacklevel=6)
+        return self.estimate
+
+
+def judge(shape: Shape, room: Room, arguments: dict, *, dataset: str, url: str | None = None) -> Plan:
+    """The plan of a load of ``shape`` in ``room``. ``arguments``: what the caller asked,
+    as fetch_openml's keywords (the ways out keep them)."""
     found = estimate(shape)
+    plan = Plan(dataset, found, room, "fits", rows=shape.rows, url=url)
     if fits(found, room, surely=True) and (room.total is None or found.high <= TIGHT * room.total):
-        return found
+        return plan
     asked = ", ".join(f"{key}={value!r}" for key, value in arguments.items())
     needs = (f"dataset {dataset} needs {found.about()} to load as asked ({asked}; the Bunch "
              f"alone holds {_range(found.result)})")
+    ways = tuple(ways_out(shape, room, arguments))
     if not fits(found, room, surely=False):
-        ways = ways_out(shape, room, arguments)
         said = "; ".join(way.describe() for way in ways) or "none found: a smaller dataset"
-        raise DatasetTooLargeError(
+        return replace(plan, verdict="too big", ways=ways, message=(
             f"{needs}, more than this runtime can hold ({_room(room, found)}). Ways that fit: "
-            f"{said}. Or pass max_memory=None to try anyway.",
-            dataset=dataset, url=url, estimate=found, room=room, ways=ways)
+            f"{said}. Or pass max_memory=None to try anyway."))
     if not fits(found, room, surely=True):
-        warnings.warn(f"{needs}: it may not fit ({_room(room, found)}), depending on how its file "
-                      "stores its values.", MemoryWarning, stacklevel=6)
-    else:
-        warnings.warn(f"{needs}: most of what this runtime can hold ({_room(room, found)}).",
-                      MemoryWarning, stacklevel=6)
-    return found
+        return replace(plan, verdict="may not fit", ways=ways, message=(
+            f"{needs}: it may not fit ({_room(room, found)}), depending on how its file stores "
+            "its values."))
+    return replace(plan, verdict="tight", ways=ways,
+                   message=f"{needs}: most of what this runtime can hold ({_room(room, found)}).")
+
+
+def check(shape: Shape, room: Room, arguments: dict, *, dataset: str, url: str | None = None) -> Estimate:
+    """Raise DatasetTooLargeError when the load surely cannot fit in ``room`` (naming the
+    ways that would, for this dataset); warn (MemoryWarning) when it may not fit, or fits
+    tightly."""
+    return judge(shape, room, arguments, dataset=dataset, url=url).enforce()
 
 
 def _range(pair: tuple[int, int]) -> str:
