@@ -32,6 +32,7 @@ TARGET_RATIO = 1.3  # issue 7: warm <= 1.3x the floor's decode part; README: col
 SYNC_PATHS_BEGIN, SYNC_PATHS_END = "<!-- sync_paths.py: begin -->", "<!-- sync_paths.py: end -->"
 # first_data.py's section, kept the same way
 FIRST_DATA_BEGIN, FIRST_DATA_END = "<!-- first_data.py: begin -->", "<!-- first_data.py: end -->"
+BIG_BEGIN, BIG_END = "<!-- big_datasets.py: begin -->", "<!-- big_datasets.py: end -->"
 
 
 # == machine ======================================================================================
@@ -381,9 +382,9 @@ def write_section(text: str, begin: str, end: str, json_name: str) -> None:
 
 
 def keep_sync_paths_section(new_markdown: str, old_markdown: str) -> str:
-    """The regenerated RESULTS.md, with sync_paths.py's and first_data.py's sections of
-    the old one kept at its end."""
-    for begin, end in ((SYNC_PATHS_BEGIN, SYNC_PATHS_END), (FIRST_DATA_BEGIN, FIRST_DATA_END)):
+    """The regenerated RESULTS.md, with sync_paths.py's, first_data.py's and
+    big_datasets.py's sections of the old one kept at its end."""
+    for begin, end in ((SYNC_PATHS_BEGIN, SYNC_PATHS_END), (FIRST_DATA_BEGIN, FIRST_DATA_END), (BIG_BEGIN, BIG_END)):
         if begin in old_markdown and end in old_markdown.split(begin, 1)[1] and begin not in new_markdown:
             kept = begin + old_markdown.split(begin, 1)[1].split(end, 1)[0] + end
             new_markdown = new_markdown.rstrip("\n") + "\n\n" + kept + "\n"

@@ -232,8 +232,9 @@ def liac_note(liac_mnist: bool) -> str:
 
 # == outputs ======================================================================================
 
-def plot(results_path: Path, out: Path) -> str | None:
-    """The chart via matplotlib; from a venv of our own when this Python lacks it."""
+def plot(results_path: Path, out: Path, script: str = "_plot.py") -> str | None:
+    """The chart (``script``: _plot.py, or another benchmark's) via matplotlib; from a
+    venv of our own when this Python lacks it."""
     python = sys.executable
     if importlib.util.find_spec("matplotlib") is None:
         venv = WORK / "plotvenv"
@@ -241,7 +242,7 @@ def plot(results_path: Path, out: Path) -> str | None:
             subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
             subprocess.run([str(venv / "bin/pip"), "install", "-q", "matplotlib"], check=True)
         python = str(venv / "bin/python")
-    proc = subprocess.run([python, str(HERE / "_plot.py"), str(results_path), str(out)],
+    proc = subprocess.run([python, str(HERE / script), str(results_path), str(out)],
                           capture_output=True, text=True)
     return None if proc.returncode == 0 else proc.stderr[-2000:]
 

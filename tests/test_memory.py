@@ -235,3 +235,18 @@ def test_memory_plan_takes_fetch_openmls_keywords():
         openml_lite.memory_plan(data_id=61, max_mem=1)
     with pytest.raises(InvalidParameterError, match="max_memory"):
         openml_lite.memory_plan(data_id=61, max_memory=-1)
+
+
+def test_an_exact_plan_reads_the_footer_for_one_figure(mirror_url, mirror_dir, mirror_log):
+    """exact=True: the footer read even where the metadata decide; one figure, inside the
+    range the metadata gave, and the load's own once it reads the same footer."""
+    from pathlib import Path
+
+    rough = openml_lite.memory_plan(data_id=MNIST, base_url=mirror_url, cache=False)
+    mirror_log.reset()
+    exact = openml_lite.memory_plan(data_id=MNIST, base_url=mirror_url, cache=False, exact=True)
+    assert [r["range"] for r in mirror_log.records() if r["path"].endswith(".pq")][0] == "bytes=-65536"
+    assert not rough.estimate.known and exact.estimate.known
+    assert rough.estimate.low <= exact.estimate.low <= rough.estimate.high
+    known = estimate(shape_of(mirror_url, Path(mirror_dir), MNIST, output="pandas", dtypes="sklearn"))
+    assert (exact.estimate.low, exact.estimate.high) == (known.low, known.high)

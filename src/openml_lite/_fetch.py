@@ -52,6 +52,7 @@ class Request:
     nrows: int | None = None  # only this many rows (after skiprows)
     skiprows: int = 0  # from this row on
     plan_only: bool = False  # memory_plan(): the metadata and the plan, no data
+    plan_exact: bool = False  # memory_plan(exact=True): the footer read even where not needed
 
     @property
     def some_rows(self) -> bool:
@@ -286,7 +287,8 @@ async def _memory_plan(fetcher: Fetcher, pool: ServerPool, runtime: Runtime, req
     shape = memory.Shape(tuple(f for f in features if f.name in wanted), tuple(selection.target_names),
                          rows, output, request.dtypes, shared_data=pandas_3, arrow_text=pandas_3)
     found = memory.estimate(shape)
-    if not memory.fits(found, room, surely=True) and memory.fits(found, room, surely=False):
+    undecided = not memory.fits(found, room, surely=True) and memory.fits(found, room, surely=False)
+    if (undecided or request.plan_exact) and not found.known:
         from .projection import fetch_footer
 
         read = await fetch_footer(fetcher, pool.data_file(description.parquet_url)[0][1],

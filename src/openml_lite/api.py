@@ -6,6 +6,7 @@ from __future__ import annotations
 import inspect
 import numbers
 import os
+from dataclasses import replace
 
 from . import _compat, engines
 from ._fetch import Request, load, new_fetcher
@@ -135,10 +136,11 @@ async def fetch_openml_async(
     return await load(request, runtime, fetcher, base_url)
 
 
-def memory_plan(name: str | None = None, **keywords):
+def memory_plan(name: str | None = None, *, exact: bool = False, **keywords):
     """What ``fetch_openml(name, **keywords)`` would take in memory, and whether it fits
     here, without loading it: the description, features and qualities are read (and the
-    parquet file's footer, one range request, where only it can decide); no data. Returns
+    parquet file's footer, one range request of the file's end, where only it can decide,
+    or with ``exact=True``: one figure instead of a range); no data. Returns
     a ``memory.Plan``: ``estimate`` (bytes, ``low`` to ``high``; ``about()`` in words),
     ``room`` (what this runtime can hold), ``verdict`` ("fits", "tight", "may not fit",
     "too big": where fetch_openml would raise DatasetTooLargeError), ``ways`` (other
@@ -147,13 +149,13 @@ def memory_plan(name: str | None = None, **keywords):
     from ARFF), without a row count, or ``max_memory=None``."""
     arguments = _plan_arguments(name, keywords)
     runtime = _compat.sync_runtime().with_transport(arguments["transport"])
-    return runtime.run(_plan(arguments, runtime))
+    return runtime.run(_plan(arguments, runtime, exact))
 
 
-async def memory_plan_async(name: str | None = None, **keywords):
+async def memory_plan_async(name: str | None = None, *, exact: bool = False, **keywords):
     """``memory_plan`` for ``await``."""
     arguments = _plan_arguments(name, keywords)
-    return await _plan(arguments, _compat.async_runtime().with_transport(arguments["transport"]))
+    return await _plan(arguments, _compat.async_runtime().with_transport(arguments["transport"]), exact)
 
 
 def _plan_arguments(name, keywords: dict) -> dict:
@@ -163,8 +165,8 @@ def _plan_arguments(name, keywords: dict) -> dict:
     return {**_DEFAULTS, **keywords, "name": name}
 
 
-def _plan(arguments: dict, runtime):
-    request = _request(**arguments, plan_only=True)
+def _plan(arguments: dict, runtime, exact: bool):
+    request = replace(_request(**arguments, plan_only=True), plan_exact=bool(exact))
     fetcher = new_fetcher(runtime, data_home=arguments["data_home"], cache=arguments["cache"],
                           n_retries=arguments["n_retries"], delay=arguments["delay"])
     return load(request, runtime, fetcher, arguments["base_url"])
