@@ -1,15 +1,22 @@
 // The demo page (index.html): boot Pyodide, load a dataset with loadOpenML, show it, and
 // fit a scikit-learn model on it in the browser.
 //
+// A load starts with its memory plan (planOpenML), shown at once. A dataset that cannot
+// fit gets a message with its ways out as buttons; a big one shows its first rows (a load
+// of PREVIEW_ROWS rows, read page by page) before the whole load. document.body.dataset
+// records the seconds from the click to each step: planSeconds, firstRowsSeconds,
+// loadedSeconds (and stage: plan, first-rows, too-big, loaded, error).
+//
 // Configuration, first found wins:
 //   1. query parameters: ?openml=URL ?pyodide=URL ?wheel=URL ?dataset=ID_OR_NAME &version=N
+//      ?maxMemory=BYTES (what the tab may hold, as if it were smaller: loadOpenML's maxMemory)
 //   2. /config.json, written by `python -m openml_lite.serve`: {openmlUrl, mirror,
 //      pyodideUrl, wheelUrl, datasets: [{id, name, version, rows, status, format, byName}]}
 //   3. defaults: https://www.openml.org, ./web/pyodide/, "openml-lite" from PyPI.
 // Everything the page shows (status, errors, results) is in the page; the console only
 // gets Pyodide's own messages.
 
-import { getPyodide, loadOpenML } from "./openml-lite.js";
+import { getPyodide, loadOpenML, planOpenML } from "./openml-lite.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -42,6 +49,10 @@ function formatBytes(n) {
   if (n < 1e6) return `${(n / 1e3).toFixed(1)} kB`;
   if (n < 1e9) return `${(n / 1e6).toFixed(1)} MB`;
   return `${(n / 1e9).toFixed(2)} GB`;
+}
+
+function formatRange([low, high]) {
+  return high <= low * 1.1 ? formatBytes(high) : `${formatBytes(low)} to ${formatBytes(high)}`;
 }
 
 function formatSeconds(s) {
@@ -108,6 +119,7 @@ async function readConfig() {
     datasets: (sameServer && served.datasets) || WELL_KNOWN,
     dataset: params.get("dataset"),
     version: params.get("version"),
+    maxMemory: params.get("maxMemory") ? Number(params.get("maxMemory")) : undefined,
   };
 }
 
@@ -119,7 +131,7 @@ function showKnownDatasets(config) {
     const label = `${d.name} (${d.id})`;
     const button = el("button", { type: "button", class: "chip", "data-id": String(d.id) }, label);
     const notes = [];
-    if (d.rows) notes.push(`${d.rows} rows`);
+    if (d.rows) notes.push(`${d.rows.toLocaleString("en")} rows`);
     if (d.status && d.status !== "active") notes.push(d.status);
     if (d.format && /sparse/i.test(d.format)) notes.push("sparse");
     if (notes.length) button.append(el("span", { class: "chip-note" }, notes.join(", ")));
@@ -178,6 +190,70 @@ async function boot() {
   return true;
 }
 
+// ---------------------------------------------------------------- big datasets
+const PREVIEW_ROWS = 10;
+// A big dataset shows its first rows before the whole load: more rows than this, or a
+// load that takes more bytes than this...
+const BIG_ROWS = 50_000;
+const BIG_BYTES = 100e6;
+// ...when they are cheap: each column's first page is read whole (pyarrow writes pages of
+// up to 1 MB), so the first rows of a wide table (SVHN's 3,073 pixel columns, one page
+// each) read most of its file, which the whole load then reads again.
+const MOST_BYTES_PER_ROW = 2000; // in the Bunch: ~250 numeric columns
+
+const VERDICTS = {
+  fits: "fits",
+  tight: "fits, but takes most of it",
+  "may not fit": "may not fit",
+  "too big": "does not fit",
+};
+
+function isBig(plan) {
+  return plan.rows > BIG_ROWS || plan.estimate.high > BIG_BYTES;
+}
+
+function firstRowsAreCheap(plan) {
+  return plan.estimate.result[1] / Math.max(plan.rows, 1) <= MOST_BYTES_PER_ROW;
+}
+
+function showPlan(plan) {
+  const line = $("plan-text");
+  if (plan) {
+    const room = plan.room.total === null ? "no limit" : `${formatBytes(plan.room.total)} this tab can hold`;
+    line.textContent = `Memory: ${plan.estimate.text} (the Bunch: ${formatRange(plan.estimate.result)}) ` +
+      `of ${room}: ${VERDICTS[plan.verdict] ?? plan.verdict}.`;
+    line.title = plan.room.where;
+  } else {
+    line.textContent = "Memory: no estimate for this dataset (no parquet file, or no row count).";
+    line.title = "";
+  }
+  line.dataset.verdict = plan?.verdict ?? "none";
+  $("plan").hidden = false;
+}
+
+/** The too-big message: why (a plan's verdict, or a load's DatasetTooLargeError), and
+ * each way out as a button that loads with it. */
+function showTooBig(what, found, asked, name = what) {
+  $("too-big-why").textContent = `${name} needs ${found.estimate.text} to load as asked (the Bunch alone: ` +
+    `${formatRange(found.estimate.result)}): more than this tab can hold (${found.room.where}).`;
+  const ways = found.ways.map((way) => el("li", {}, wayButton(what, way, asked)));
+  $("ways").replaceChildren(...(ways.length ? ways : [el("li", { class: "muted" }, "None found: try a smaller dataset.")]));
+  $("too-big-message").textContent = found.message;
+  $("too-big").hidden = false;
+  setStatus("Too big for this tab: pick a way to load it below.");
+  document.body.dataset.stage = "too-big";
+}
+
+function wayButton(what, way, asked) {
+  const button = el("button", { type: "button", class: "way", "data-arguments": JSON.stringify(way.arguments) },
+    `Load with ${way.text}`);
+  button.addEventListener("click", () => {
+    $("dataset").value = what;
+    loadDataset(what, { ...asked, ...way.options });
+  });
+  return button;
+}
+
 // ---------------------------------------------------------------- loading
 function resetProgress() {
   const bar = $("progress");
@@ -204,61 +280,153 @@ function showProgress(received, total) {
   }
 }
 
-async function loadDataset() {
+const MILESTONES = [["plan", "estimate"], ["firstRows", "first rows"], ["loaded", "all rows"]];
+
+/** Seconds from the click to `milestone`, recorded on the body (the tests read them) and shown. */
+function reached(milestone, clicked) {
+  const data = document.body.dataset;
+  if (data[`${milestone}Seconds`] === undefined) {
+    data[`${milestone}Seconds`] = ((performance.now() - clicked) / 1000).toFixed(3);
+  }
+  const said = MILESTONES.filter(([key]) => data[`${key}Seconds`] !== undefined)
+    .map(([key, label]) => `${label} ${formatSeconds(Number(data[`${key}Seconds`]))}`);
+  $("timeline").textContent = `After the click: ${said.join(" · ")}`;
+  $("timeline").hidden = false;
+}
+
+function clearLoad() {
+  clearError();
+  $("too-big").hidden = true;
+  $("plan").hidden = true;
+  $("timeline").hidden = true;
+  $("result").hidden = true;
+  $("model").hidden = true;
+  $("download").hidden = true;
+  const data = document.body.dataset;
+  data.loaded = "false";
+  for (const [key] of MILESTONES) delete data[`${key}Seconds`];
+  if (state.bunch) {
+    state.bunch.destroy();
+    state.bunch = null;
+  }
+}
+
+const busyStatus = (stage, text) => setStatus(text, { busy: stage !== "done" });
+
+/** Load `what` with the page's options and `way` (a way out's options): the plan first,
+ * then the first rows of a big dataset, then the whole of it. */
+async function loadDataset(what = $("dataset").value.trim(), way = {}) {
   if (state.busy) return;
-  const what = $("dataset").value.trim();
   if (!what) {
     showError("Type a dataset id (e.g. 40945) or a name (e.g. iris), or pick a known one.");
     $("dataset").focus();
     return;
   }
+  const clicked = performance.now();
   state.busy = true;
   $("load").disabled = true;
-  clearError();
-  $("result").hidden = true;
-  $("model").hidden = true;
-  document.body.dataset.loaded = "false";
-  if (state.bunch) {
-    state.bunch.destroy();
-    state.bunch = null;
-  }
-  resetProgress();
+  clearLoad();
   try {
     if (!state.pyodide && !(await bootFinished)) throw new Error("Python is not running (see above).");
-    const result = await loadOpenML(what, {
+    const options = {
       pyodide: state.pyodide,
       version: $("version").value || undefined,
       engine: $("engine").value,
       baseUrl: state.config.openmlUrl,
-      returnBunch: true,
-      onStatus: (stage, text) => setStatus(text, { busy: stage !== "done" }),
-      onProgress: showProgress,
-    });
-    state.bunch = result.bunch;
-    delete result.bunch;
-    state.result = result;
-    showResult(result);
-    setStatus(`Loaded ${result.name} (id ${result.id}) in ${formatSeconds(result.wallSeconds)}.`);
-    document.body.dataset.loaded = "true";
+      maxMemory: state.config.maxMemory,
+      ...way,
+    };
+    document.body.dataset.stage = "plan";
+    const plan = await planOpenML(what, { ...options, onStatus: busyStatus });
+    showPlan(plan);
+    reached("plan", clicked);
+    if (plan?.verdict === "too big") {
+      showTooBig(what, plan, way, plan.name ?? what);
+      if (firstRowsAreCheap(plan)) await showFirstRows(what, options, plan, clicked);
+      return;
+    }
+    if (plan && isBig(plan) && options.nrows === undefined && firstRowsAreCheap(plan)) {
+      await showFirstRows(what, options, plan, clicked);
+    }
+    await loadAll(what, options, way, clicked);
   } catch (error) {
-    $("download").hidden = true;
-    setStatus("Loading failed.");
-    showError(error.message, `Could not load “${what}”`);
+    showFailure(what, error, way);
   } finally {
     state.busy = false;
     $("load").disabled = false;
   }
 }
 
+function showFailure(what, error, way) {
+  $("download").hidden = true;
+  if (error.ways) { // DatasetTooLargeError: the plan said it fits, the load found otherwise
+    showPlan({ estimate: error.estimate, room: error.room, verdict: "too big" });
+    showTooBig(what, error, way);
+    return;
+  }
+  setStatus("Loading failed.");
+  showError(error.message, `Could not load “${what}”`);
+  document.body.dataset.stage = "error";
+}
+
+/** The first PREVIEW_ROWS rows, shown before the whole load (which replaces them). */
+async function showFirstRows(what, options, plan, clicked) {
+  setStatus(`Reading the first ${PREVIEW_ROWS} of ${plan.rows.toLocaleString("en")} rows…`, { busy: true });
+  const first = await loadOpenML(what, { ...options, nrows: PREVIEW_ROWS, previewRows: PREVIEW_ROWS });
+  const whole = plan.verdict === "too big" ? "the whole does not fit in this tab" : "loading all…";
+  showSummary(first, plan.rows);
+  const report = first.report ?? {};
+  $("fact-source").textContent = `${report.source ?? "?"}: the first ${PREVIEW_ROWS} rows read ` +
+    `${formatBytes(report.dataBytes)}` + (report.rangeRequests ? ` in ${report.rangeRequests} range requests` : "");
+  $("warnings").hidden = true;
+  showPreview(first, { totalRows: plan.rows, whole });
+  $("result").dataset.stage = "first-rows";
+  $("result").hidden = false;
+  reached("firstRows", clicked);
+  if (plan.verdict === "too big") {
+    setStatus("Too big for this tab: its first rows are below; pick a way to load it all.");
+  } else {
+    document.body.dataset.stage = "first-rows";
+    setStatus(`First rows shown; loading all ${plan.rows.toLocaleString("en")} rows…`, { busy: true });
+  }
+  await nextPaint(); // on screen before the whole load keeps Python (and this thread) busy
+}
+
+async function loadAll(what, options, way, clicked) {
+  resetProgress();
+  const result = await loadOpenML(what, { ...options, returnBunch: true, onStatus: busyStatus, onProgress: showProgress });
+  state.bunch = result.bunch;
+  delete result.bunch;
+  state.result = result;
+  showResult(result);
+  reached("firstRows", clicked);
+  reached("loaded", clicked);
+  const how = Object.keys(way).length ? ` with ${describeOptions(way)}` : "";
+  setStatus(`Loaded ${result.name} (id ${result.id})${how} in ${formatSeconds(result.wallSeconds)}.`);
+  document.body.dataset.stage = "loaded";
+  document.body.dataset.loaded = "true";
+}
+
+function describeOptions(options) {
+  return Object.entries(options).map(([key, value]) =>
+    `${key}=${Array.isArray(value) ? `[${value.length} columns]` : JSON.stringify(value)}`).join(", ");
+}
+
 // ---------------------------------------------------------------- showing a dataset
-function showResult(r) {
+/** Heading and facts; `rows`: the dataset's (a first-rows result holds only some). */
+function showSummary(r, rows = r.shape[0]) {
   const report = r.report ?? {};
   $("result-heading").textContent = `${r.name} (id ${r.id}, version ${r.version})`;
   $("openml-link").href = r.url || `https://www.openml.org/d/${r.id}`;
-  $("fact-shape").textContent = `${r.shape[0].toLocaleString("en")} rows × ${r.shape[1]} columns`;
+  $("fact-shape").textContent = `${rows.toLocaleString("en")} rows × ${r.shape[1]} columns`;
   $("fact-target").textContent = r.targetNames.length ? r.targetNames.join(", ") : "none (no default target)";
   $("fact-engine").textContent = ENGINE_LABELS[report.engine] ?? report.engine ?? "?";
   $("fact-engine").dataset.engine = report.engine ?? "";
+}
+
+function showResult(r) {
+  const report = r.report ?? {};
+  showSummary(r);
   $("fact-source").textContent = `${report.source ?? "?"}, ${formatBytes(report.dataBytes)}` +
     (report.fromCache ? " (from the browser cache)" : " (downloaded)");
 
@@ -279,6 +447,7 @@ function showResult(r) {
   showPreview(r);
   showColumns(r);
   $("description").textContent = r.description || "(none)";
+  $("result").dataset.stage = "full";
   $("result").hidden = false;
   showModelPlan(r);
 }
@@ -311,13 +480,15 @@ function showTimings(seconds) {
   $("timing-rows").replaceChildren(...rows);
 }
 
-function showPreview(r) {
-  const { columns, rows, totalRows } = r.preview;
+/** The first rows as a table; `whole`: what is said of the other rows ("loading all…"). */
+function showPreview(r, { totalRows = r.preview.totalRows, whole = "" } = {}) {
+  const { columns, rows } = r.preview;
   const targets = new Set(r.targetNames);
   const dtypes = Object.fromEntries(r.columns.map((c) => [c.name, c.dtype]));
   const table = $("preview");
-  const caption = el("caption", {}, `First ${rows.length} of ${totalRows.toLocaleString("en")} rows` +
-    (targets.size ? " (target column highlighted)" : ""));
+  const caption = el("caption", {}, `First ${rows.length} of ${totalRows.toLocaleString("en")} rows`,
+    ...(whole ? ["; ", el("span", { class: "loading-all" }, whole)] : []),
+    targets.size ? " (target column highlighted)" : "");
   const head = el("thead", {}, el("tr", {}, el("th", { scope: "col", class: "index" }, "#"),
     ...columns.map((c) => el("th", { scope: "col", class: targets.has(c) ? "target" : "" }, c))));
   const body = el("tbody");
@@ -532,7 +703,7 @@ function showFit(fit) {
 // ---------------------------------------------------------------- wiring
 $("pick").addEventListener("submit", (event) => {
   event.preventDefault();
-  loadDataset();
+  loadDataset($("dataset").value.trim());
 });
 $("dataset").addEventListener("input", syncVersionField);
 $("fit").addEventListener("click", fitModel);

@@ -16,8 +16,9 @@
  *     onProgress   (received, total) => void: bytes of the data file while it downloads
  *                  (total is null when the server does not say; a last call has
  *                  received === total). Not called when the file comes from the cache.
- *     onStatus     (stage, text) => void: "boot", "install", "metadata", "download",
- *                  "decode", "done"; text is a human sentence for a status line.
+ *     onStatus     (stage, text) => void: "boot", "install", "plan" (planOpenML),
+ *                  "metadata", "download", "decode", "done"; text is a human sentence for a
+ *                  status line.
  *     baseUrl      OpenML server root (default https://www.openml.org; e.g. a local mirror
  *                  from `python -m openml_lite.serve` or `python -m openml_lite.mirror serve`,
  *                  or a static one from `python -m openml_lite.mirror export`), or an array
@@ -25,6 +26,15 @@
  *     engine       parquet reader: "auto" (default), "js", "pyarrow", ...
  *     targetColumn "default-target" (default), a column name, an array of names, or null
  *     asFrame      "auto" (default), true or false, as fetch_openml
+ *     nrows        load only the first nrows rows (the file is read page by page, by HTTP
+ *                  range requests), as fetch_openml's nrows=
+ *     skiprows     ... after the first skiprows rows (skiprows=)
+ *     columns      the feature columns to load, an array of names (columns=)
+ *     dtypes       "sklearn" (default: sklearn's dtypes) or "openml" (the file's compact
+ *                  ones, e.g. uint8 pixels stay uint8) (dtypes=)
+ *     maxMemory    "auto" (default: refuse a load this tab surely cannot hold, before its
+ *                  data file is downloaded), a number of bytes, or null (no check)
+ *                  (max_memory=)
  *     cache        keep downloads in the browser's Cache Storage (default true)
  *     previewRows  rows in result.preview (default 10)
  *     maxCategories  categories listed per column (default 50; nCategories has the count)
@@ -47,8 +57,9 @@
  *     columns: [{ name, dtype, kind: "categorical"|"numeric"|"boolean"|"string"|"other",
  *                 role: "feature"|"target", missing, categories: [...]|null, nCategories }],
  *     preview: { columns: [...], rows: [[...], ...], totalRows },   // missing values: null
- *     report: { engine, source, dataBytes, fromCache, dataUrl,
+ *     report: { engine, source, dataBytes, rangeRequests, fromCache, dataUrl,
  *               seconds: { metadata, engine, download, decode, convert, save, total },
+ *               memory: estimate | null,           // the memory plan's (below)
  *               served: [{ what, url, server, cached }],  // which server gave what
  *               skipped: { server: why } },       // servers left out of the load  // LoadReport
  *     warnings: [{ category, message }],  // Python warnings of the load (ARFF fallback, ...)
@@ -56,15 +67,40 @@
  *     wallSeconds,                        // the whole call as JS saw it
  *     bunch }                             // only with returnBunch: true
  *
+ * planOpenML(idOrName, options) -> Promise<plan | null>: what loadOpenML(idOrName, options)
+ * would take in memory, and whether it fits in this tab, without loading it (the metadata
+ * only; the parquet file's footer, one range request, where only it can tell): Python's
+ * openml_lite.memory_plan. Same options (onProgress, previewRows, returnBunch unused).
+ *   { id, name, dataset,                 // dataset: "'iris' (id 61, version 1)"
+ *     rows,                               // rows the load would hold
+ *     verdict: "fits"|"tight"|"may not fit"|"too big",   // "too big": loadOpenML rejects
+ *     message,                            // why, and the ways out ("" when it fits)
+ *     estimate: { low, high, result: [low, high], text },  // bytes at the peak; the Bunch's
+ *                                         // (result); text: "about 1.5 GB" or "1.2 to 3.0 GB"
+ *     room: { total, perArray, where },   // what this tab can hold (bytes; null: no limit)
+ *     ways: [way, ...] }                  // other options that would fit ([] when it fits)
+ * A way: { arguments,                     // fetch_openml's keywords: { dtypes: "openml" }
+ *          options,                       // the same as loadOpenML options: { dtypes: "openml" },
+ *                                         // ready to spread: loadOpenML(id, {...mine, ...way.options})
+ *          text,                          // "dtypes='openml' (about 916 MB)"
+ *          fits,                          // surely (else only if the file stores its numbers compactly)
+ *          estimate }
+ * null where no plan is made: a sparse dataset (read from ARFF), no row count, maxMemory: null.
+ *
  * Errors reject with an OpenMLLiteError (an Error): message "DatasetNotFoundError: Dataset
  * with data_id 999999 not found at ..." (the Python exception's type and text, no
  * traceback), .pythonType the exception's class name (null for JS-side failures such as
- * Pyodide not loading).
+ * Pyodide not loading). A DatasetTooLargeError (the load surely cannot fit: rejected before
+ * one byte of the data file is downloaded) also carries .estimate, .room and .ways, as a
+ * plan's.
  *
  * Also exported: getPyodide(options) (boot + install, resolves to the Pyodide instance;
- * same options as above) and OpenMLLiteError.
+ * same options as above), OpenMLLiteError, and the mappings both calls use (pure, tested
+ * in tests/js/): pythonArguments(idOrName, options) (fetch_openml's keywords),
+ * optionsFromKeywords(keywords) (the way back, as a way's options are made) and
+ * errorFromPython({type, message, estimate, room, ways}) (the error a call rejects with).
  *
- * Loads on one Pyodide instance run one after another (openml-lite's load report is per
+ * Calls on one Pyodide instance run one after another (openml-lite's load report is per
  * interpreter), so concurrent calls are safe.
  */
 
@@ -79,9 +115,25 @@ export class OpenMLLiteError extends Error {
   }
 }
 
+/** The OpenMLLiteError of a Python error as the helper reports it ({type, message}; a
+ * DatasetTooLargeError's estimate, room and ways too). */
+export function errorFromPython(error) {
+  const rejected = new OpenMLLiteError(`${error.type}: ${error.message}`, { pythonType: error.type });
+  if (error.ways) {
+    rejected.estimate = error.estimate;
+    rejected.room = error.room;
+    rejected.ways = error.ways.map(wayFromPython);
+  }
+  return rejected;
+}
+
+function wayFromPython(way) {
+  return { ...way, options: optionsFromKeywords(way.arguments) };
+}
+
 // Python side: one namespace per Pyodide instance, holding `load` (below).
 const HELPER = String.raw`
-import json, math, time, warnings
+import json, math, re, time, warnings
 
 import numpy as np
 import pandas as pd
@@ -168,8 +220,61 @@ def _report(report):
         return None
     return {"dataset": report.dataset, "dataId": report.data_id, "source": report.source,
             "engine": report.engine, "dataUrl": report.data_url, "dataBytes": report.data_bytes,
+            "rangeRequests": report.range_requests,
             "fromCache": report.from_cache, "seconds": dict(report.seconds),
+            "memory": _estimate(report.memory),
             "served": list(report.served), "skipped": dict(report.skipped)}
+
+
+def _estimate(estimate):
+    """A memory.Estimate: bytes at the peak (low to high), the Bunch's, in words."""
+    if estimate is None:
+        return None
+    return {"low": int(estimate.low), "high": int(estimate.high),
+            "result": [int(n) for n in estimate.result], "text": estimate.about()}
+
+
+def _room(room):
+    if room is None:
+        return None
+    return {"total": room.total, "perArray": room.per_array, "where": room.where}
+
+
+def _way(way):
+    return {"arguments": dict(way.arguments), "text": way.describe(), "fits": bool(way.fits),
+            "estimate": _estimate(way.estimate)}
+
+
+def _error(error):
+    """A Python error for JS: its type and text; a DatasetTooLargeError's numbers too."""
+    found = {"type": type(error).__name__, "message": str(error)}
+    if isinstance(error, openml_lite.DatasetTooLargeError):
+        found.update(estimate=_estimate(error.estimate), room=_room(error.room),
+                     ways=[_way(way) for way in error.ways])
+    return found
+
+
+# how a plan names its dataset: "'iris' (id 61, version 1)"
+_LABEL = re.compile(r"'(?P<name>.*)' \(id (?P<id>\d+)")
+
+
+async def plan(arguments):
+    try:
+        with warnings.catch_warnings():  # (the load that follows warns as it should)
+            warnings.simplefilter("ignore")
+            found = await openml_lite.memory_plan_async(**json.loads(arguments))
+    except Exception as error:  # a readable message for JS, not a traceback
+        return json.dumps({"error": _error(error)})
+    if found is None:
+        return json.dumps(None)
+    label = _LABEL.match(found.dataset)
+    return json.dumps({
+        "id": int(label["id"]) if label else None,
+        "name": label["name"] if label else None,
+        "dataset": found.dataset, "rows": int(found.rows), "verdict": found.verdict,
+        "message": found.message, "estimate": _estimate(found.estimate), "room": _room(found.room),
+        "ways": [_way(way) for way in found.ways],
+    })
 
 
 async def load(arguments, progress, keep, preview_rows, max_categories):
@@ -207,12 +312,12 @@ async def load(arguments, progress, keep, preview_rows, max_categories):
         }
         return json.dumps(summary, default=str), (bunch if keep else None)
     except Exception as error:  # a readable message for JS, not a traceback
-        return json.dumps({"error": {"type": type(error).__name__, "message": str(error)}}), None
+        return json.dumps({"error": _error(error)}), None
 `;
 
 let bootedPyodide = null; // Promise of the instance this module boots (one per page)
-const helpers = new WeakMap(); // Pyodide instance -> Promise of its helper `load` PyProxy
-const queues = new WeakMap(); // Pyodide instance -> Promise of its last load (one at a time)
+const helpers = new WeakMap(); // Pyodide instance -> Promise of its helpers {load, plan} (PyProxies)
+const queues = new WeakMap(); // Pyodide instance -> Promise of its last call (one at a time)
 
 function absolute(url) {
   const base = typeof location !== "undefined" ? location.href : import.meta.url;
@@ -294,7 +399,7 @@ async function install(pyodide, wheelURL, onStatus) {
   const namespace = pyodide.globals.get("dict")();
   try {
     pyodide.runPython(HELPER, { globals: namespace });
-    return namespace.get("load");
+    return { load: namespace.get("load"), plan: namespace.get("plan") };
   } catch (error) {
     throw wrap("could not import openml_lite: ", error);
   } finally {
@@ -302,14 +407,23 @@ async function install(pyodide, wheelURL, onStatus) {
   }
 }
 
-function pythonArguments(idOrName, options) {
+// fetch_openml's keywords whose loadOpenML option has another name (the others keep
+// theirs): how a DatasetTooLargeError's ways become options
+const OPTION_OF_KEYWORD = {
+  base_url: "baseUrl", target_column: "targetColumn", as_frame: "asFrame", max_memory: "maxMemory",
+};
+
+const given = (value) => value !== undefined && value !== null;
+
+/** fetch_openml's keywords for loadOpenML(idOrName, options) (and planOpenML). */
+export function pythonArguments(idOrName, options = {}) {
   const args = {};
   const text = String(idOrName ?? "").trim();
   if (typeof idOrName === "number" || /^\d+$/.test(text)) {
     args.data_id = Number(text);
   } else if (text) {
     args.name = text;
-    if (options.version !== undefined && options.version !== null && options.version !== "") {
+    if (given(options.version) && options.version !== "") {
       args.version = options.version === "active" ? "active" : Number(options.version);
     }
   } else {
@@ -319,10 +433,53 @@ function pythonArguments(idOrName, options) {
     args.base_url = Array.isArray(options.baseUrl) ? options.baseUrl.map(String) : String(options.baseUrl);
   }
   if (options.engine) args.engine = options.engine;
-  if (options.targetColumn !== undefined) args.target_column = options.targetColumn;
+  if (options.targetColumn !== undefined) args.target_column = options.targetColumn; // null: no target
   if (options.asFrame !== undefined) args.as_frame = options.asFrame;
   if (options.cache !== undefined) args.cache = Boolean(options.cache);
+  if (given(options.nrows)) args.nrows = options.nrows;
+  if (given(options.skiprows)) args.skiprows = options.skiprows;
+  if (given(options.columns)) args.columns = Array.from(options.columns, String);
+  if (given(options.dtypes)) args.dtypes = options.dtypes;
+  if (options.maxMemory !== undefined) args.max_memory = options.maxMemory; // null: no check
   return args;
+}
+
+/** loadOpenML's options for fetch_openml's keywords ({as_frame: false} -> {asFrame: false}). */
+export function optionsFromKeywords(keywords) {
+  return Object.fromEntries(Object.entries(keywords).map(([keyword, value]) => [OPTION_OF_KEYWORD[keyword] ?? keyword, value]));
+}
+
+/** Run `call` after every earlier call on this Pyodide instance has ended: openml-lite's
+ * load report is per interpreter. A failed call does not block the next. */
+function inQueue(pyodide, call) {
+  const previous = queues.get(pyodide) ?? Promise.resolve();
+  const mine = previous.catch(() => {}).then(call);
+  queues.set(pyodide, mine);
+  return mine;
+}
+
+function where(args) {
+  return `${args.base_url ?? "OpenML"} about ${args.data_id ?? args.name}`;
+}
+
+/** The memory plan of loadOpenML(idOrName, options), without loading; see the file header. */
+export async function planOpenML(idOrName, options = {}) {
+  const { onStatus } = options;
+  const args = pythonArguments(idOrName, options);
+  const pyodide = await getPyodide(options);
+  const { plan } = await helper(pyodide, options.wheelURL ?? DEFAULT_WHEEL, onStatus);
+  return inQueue(pyodide, async () => {
+    onStatus?.("plan", `Asking ${where(args)} and estimating its memory…`);
+    let answer;
+    try {
+      answer = JSON.parse(await plan(JSON.stringify(args)));
+    } catch (error) {
+      throw wrap("", error);
+    }
+    if (answer?.error) throw errorFromPython(answer.error);
+    if (answer) answer.ways = answer.ways.map(wayFromPython);
+    return answer;
+  });
 }
 
 /** Load one OpenML dataset; see the file header for options and the result. */
@@ -331,7 +488,7 @@ export async function loadOpenML(idOrName, options = {}) {
   const { onProgress, onStatus, returnBunch = false, previewRows = 10, maxCategories = 50 } = options;
   const args = pythonArguments(idOrName, options);
   const pyodide = await getPyodide(options);
-  const load = await helper(pyodide, options.wheelURL ?? DEFAULT_WHEEL, onStatus);
+  const { load } = await helper(pyodide, options.wheelURL ?? DEFAULT_WHEEL, onStatus);
 
   let downloading = false;
   const progress = (received, total) => {
@@ -348,8 +505,8 @@ export async function loadOpenML(idOrName, options = {}) {
     if (total !== null && received >= total) onStatus?.("decode", "Decoding parquet and building the DataFrame…");
   };
 
-  const run = async () => {
-    onStatus?.("metadata", `Asking ${args.base_url ?? "OpenML"} about ${args.data_id ?? args.name}…`);
+  return inQueue(pyodide, async () => {
+    onStatus?.("metadata", `Asking ${where(args)}…`);
     let answer;
     try {
       answer = await load(JSON.stringify(args), progress, returnBunch, previewRows, maxCategories);
@@ -358,9 +515,7 @@ export async function loadOpenML(idOrName, options = {}) {
     }
     try {
       const result = JSON.parse(answer.get(0));
-      if (result.error) {
-        throw new OpenMLLiteError(`${result.error.type}: ${result.error.message}`, { pythonType: result.error.type });
-      }
+      if (result.error) throw errorFromPython(result.error);
       result.versions.pyodide = pyodide.version;
       result.wallSeconds = (performance.now() - started) / 1000;
       if (returnBunch) result.bunch = answer.get(1);
@@ -369,10 +524,5 @@ export async function loadOpenML(idOrName, options = {}) {
     } finally {
       answer.destroy();
     }
-  };
-  // one load at a time per instance; a failed load does not block the next
-  const previous = queues.get(pyodide) ?? Promise.resolve();
-  const mine = previous.catch(() => {}).then(run);
-  queues.set(pyodide, mine);
-  return mine;
+  });
 }

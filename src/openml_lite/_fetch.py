@@ -240,11 +240,11 @@ def _surely_small(runtime: Runtime, request: Request, qualities: dict) -> bool:
     from . import memory
 
     try:
-        values = int(float(qualities["NumberOfInstances"])) * int(float(qualities["NumberOfFeatures"]))
+        rows, columns = int(float(qualities["NumberOfInstances"])), int(float(qualities["NumberOfFeatures"]))
     except (KeyError, TypeError, ValueError):
         return False
     room = _room(runtime, request)
-    return room is not None and memory.surely_fits(values, room)
+    return room is not None and memory.surely_fits(rows, columns, room)
 
 
 def _room(runtime: Runtime, request: Request):

@@ -73,17 +73,20 @@ class Estimate:
         return f"about {size_text(self.high)}" if self.high <= self.low * 1.1 else f"{size_text(self.low)} to {size_text(self.high)}"
 
 
+DICTIONARY_PAGE = 1024 * 1024  # pyarrow's dictionary_pagesize_limit (OpenML's writer)
 # The most bytes a value (one row of one column) can take in a load: a string with its
 # object and text, pointers in the decoded, converted and two output copies, and a file
 # as large as all that (see _column). With only the row and column counts known, a load
-# of n values takes at most n times this.
+# of n values in c columns takes at most n times this, and each column's dictionary page
+# and footer entry.
 MOST_PER_VALUE = 300
 
 
-def surely_fits(values: int, room: Room) -> bool:
-    """Whether a load of ``values`` values fits in ``room`` whatever its columns are."""
-    return ((room.total is None or values * MOST_PER_VALUE <= room.total * TIGHT)
-            and (room.per_array is None or values * 8 <= room.per_array))
+def surely_fits(rows: int, columns: int, room: Room) -> bool:
+    """Whether a load of ``rows`` x ``columns`` fits in ``room`` whatever its columns are."""
+    most = rows * columns * MOST_PER_VALUE + columns * (DICTIONARY_PAGE + 1024) + 4096
+    return ((room.total is None or most <= room.total * TIGHT)
+            and (room.per_array is None or rows * columns * 8 <= room.per_array))
 
 
 @dataclass(frozen=True)
@@ -100,20 +103,23 @@ def estimate(shape: Shape) -> Estimate:
     parts = {"file": (0, 0), "decoded": (0, 0), "converted": (0, 0), "result": (0, 0)}
     largest = [(0, 0)]
     blocks: dict = {}  # pandas' 2-D blocks (wide frames): run key -> (low, high) bytes
+    file_high = 4096  # (see below)
     for feature in shape.features:
         cost = _column(feature, shape)
         for part in ("decoded", "converted", "result"):
             parts[part] = _add(parts[part], cost[part])
         largest.append(cost["array"])
+        file_high += cost["decoded"][1] + min(cost["decoded"][1], DICTIONARY_PAGE) + 1024
     result = parts["result"]
     if shape.output == "numpy":  # one matrix of the data columns (and one of several targets)
         largest.append(_matrix_bytes(shape))
     elif shape.output == "pandas" and len(shape.features) > 64:  # frames.py: 2-D blocks
         largest.append(_block_bytes(shape, blocks))
-    # the file, compressed: no larger than its decoded columns, as a rule, and its footer
-    # (schema, pandas' and Arrow's metadata: about a kilobyte a column)
-    file = ((shape.file_size, shape.file_size) if shape.file_size is not None
-            else (0, parts["decoded"][1] + 4096 + 1024 * len(shape.features)))
+    # the file: at most each column's values as they decode, plus the dictionary page its
+    # writer tried first (pyarrow falls back to plain values past 1 MiB of dictionary:
+    # distinct doubles carry both), plus its footer (schema, pandas' and Arrow's metadata:
+    # about a kilobyte a column)
+    file = (shape.file_size, shape.file_size) if shape.file_size is not None else (0, file_high)
     parts["file"] = file
     low = sum(part[0] for part in parts.values())
     high = sum(part[1] for part in parts.values())
@@ -213,16 +219,21 @@ def _matrix_bytes(shape: Shape) -> tuple[int, int]:
 
 def _block_bytes(shape: Shape, blocks: dict) -> tuple[int, int]:
     """The largest of a wide pandas frame's 2-D blocks: a run of neighbouring numeric
-    columns of one dtype. Unknown dtypes: at least one column, at most the whole run of
-    numeric columns."""
-    run, largest_run = 0, 0
+    columns of one dtype (sklearn's dtypes: 8 bytes each; the file's, with its footer:
+    each column's stored width). Unknown widths: at least one column of one byte, at most
+    the whole run of numeric columns at 8."""
+    known = shape.dtypes == "sklearn" or (shape.footer is not None and shape.footer.types)
+    largest, run, previous = 0, 0, None
     for feature in shape.features:
-        run = run + 1 if feature.data_type in NUMERIC_TYPES else 0
-        largest_run = max(largest_run, run)
-    width = 8 if shape.dtypes == "sklearn" else 1
-    high = 8 * shape.rows * largest_run
-    low = width * shape.rows * (largest_run if shape.footer is not None or shape.dtypes == "sklearn" else 1)
-    return min(low, high), high
+        if feature.data_type not in NUMERIC_TYPES:
+            run, previous = 0, None
+            continue
+        width = 8 if not known or shape.dtypes == "sklearn" else _numeric_width(
+            feature, shape.footer.types.get(feature.name))[0]
+        run = run + 1 if width == previous else 1
+        previous = width
+        largest = max(largest, width * shape.rows * run)
+    return (largest, largest) if known else (min(shape.rows, largest), largest)
 
 
 def _add(a, b):

@@ -22,6 +22,13 @@ which this server generates::
      "datasets": [{"id": 40945, "name": "Titanic", "version": 1, "rows": 1309,
                    "byName": false, ...}, ...]}     # byName: the mirror answers name lookups
 
+``--big LABEL [LABEL ...]`` adds generated datasets in the shapes of big OpenML ones
+(``openml_lite.mirror.synthetic.BIG``: freMTPL2freq, 678,013 x 12, id 990003, ~3 s to
+write; creditcard; covertype; cifar10; svhn, 99,289 x 3,073 pixels, id 990007, 311 MB,
+~8 s, too big for a tab with sklearn's dtypes) to the mirror, listed in ``datasets`` with
+their rows: what the page shows of a big dataset (the memory plan, the first rows, a
+load that cannot fit). Default: none.
+
 ``--openml-url https://www.openml.org`` points the page at the real OpenML instead (no
 mirror is built; ``datasets`` is null and the page offers its own well-known ones).
 Only ``index.html``, ``config.json`` and ``web/`` (no dot-folders) are served: never the
@@ -226,17 +233,20 @@ class DemoServer:
     """The demo page (and, without ``openml_url``, a local OpenML mirror) on 127.0.0.1.
 
     ``with DemoServer(port=0) as demo: print(demo.url)``; ``demo.openml_url`` is where
-    the page loads datasets from, ``demo.mirror`` the MirrorServer (or None).
+    the page loads datasets from, ``demo.mirror`` the MirrorServer (or None). ``big``:
+    labels of ``mirror.synthetic.BIG`` written into the mirror too (``--big``).
     """
 
     def __init__(self, *, port: int = 8000, host: str = "127.0.0.1", openml_url: str | None = None,
-                 repo: Path | None = None):
+                 repo: Path | None = None, big: tuple[str, ...] = ()):
         self.repo = Path(repo) if repo is not None else REPO
+        self.big = tuple(big)  # labels of mirror.synthetic.BIG to add to the mirror
         self.host, self.port = host, port
         self._given_url = openml_url.rstrip("/") if openml_url else None
         self.openml_url = self._given_url
         self.mirror = None
         self.datasets: list[dict] = []
+        self.big_datasets: list[dict] = []  # the generated ones among datasets
         self._scratch: tempfile.TemporaryDirectory | None = None
         self._httpd: ThreadingHTTPServer | None = None
 
@@ -270,13 +280,14 @@ class DemoServer:
 
         self._scratch = tempfile.TemporaryDirectory(prefix="openml-lite-demo-mirror-")
         records = build_mirror(self._scratch.name)
+        self.big_datasets = _add_big(self._scratch.name, self.big) if self.big else []
         self.mirror = MirrorServer(self._scratch.name, host=self.host, port=0).start()
         self.openml_url = self.mirror.url
         self.datasets = [
             {"id": r["data_id"], "name": r["name"], "version": r["version"], "rows": r["n_rows"],
              "status": r["status"], "format": r["format"], "byName": bool(r["lookups"])}
             for r in records
-        ]
+        ] + self.big_datasets
 
     @property
     def url(self) -> str:
@@ -291,7 +302,7 @@ class DemoServer:
         if self.mirror is not None:
             self.mirror.stop()
             self.mirror = None
-            self.openml_url, self.datasets = self._given_url, []
+            self.openml_url, self.datasets, self.big_datasets = self._given_url, [], []
         if self._scratch is not None:
             self._scratch.cleanup()
             self._scratch = None
@@ -301,6 +312,23 @@ class DemoServer:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def _add_big(folder: str, labels: tuple[str, ...]) -> list[dict]:
+    """Write the big shapes into the mirror folder; their entries in /config.json's
+    datasets (the mirror has no name lookups for them)."""
+    from .mirror.synthetic import BIG, add_big
+
+    written = add_big(folder, labels)
+    return [{"id": w["id"], "name": BIG[w["label"]][0]["name"], "version": 1, "rows": w["rows"],
+             "status": "active", "format": "ARFF", "byName": False} for w in written]
+
+
+def big_labels() -> tuple[str, ...]:
+    """What --big takes (mirror.synthetic imports numpy and pandas: only when asked)."""
+    from .mirror.synthetic import BIG
+
+    return tuple(BIG)
 
 
 class _Stop(Exception):
@@ -317,10 +345,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--openml-url", default=None,
                         help="load datasets from this OpenML server (e.g. https://www.openml.org) "
                              "instead of a local mirror")
+    parser.add_argument("--big", nargs="+", default=[], metavar="LABEL",
+                        help="add generated datasets in the shapes of big OpenML ones to the "
+                             "local mirror: freMTPL2freq, creditcard, covertype, cifar10, svhn "
+                             "(seconds to write each)")
     parser.add_argument("--no-build", action="store_true",
                         help="do not run build_wheels.sh when web/pyodide/ or the wheel is missing "
                              "or older than src/: refuse (exit 1) instead")
     args = parser.parse_args(argv)
+    if args.big and args.openml_url:
+        parser.error("--big adds to the local mirror: it cannot go with --openml-url")
+    unknown = sorted(set(args.big) - set(big_labels())) if args.big else []
+    if unknown:
+        parser.error(f"--big: unknown {', '.join(unknown)} (choose from {', '.join(big_labels())})")
 
     def stop(signum, frame):
         raise _Stop()
@@ -328,7 +365,7 @@ def main(argv: list[str] | None = None) -> int:
     # Own both signals from the start (a shell's background job inherits SIGINT as
     # ignored), so Ctrl-C / SIGTERM during the mirror build also removes its temp folder.
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
-    demo = DemoServer(port=args.port, openml_url=args.openml_url)
+    demo = DemoServer(port=args.port, openml_url=args.openml_url, big=tuple(args.big))
     try:
         reason = build_needed(demo.repo)
         if reason is not None and args.no_build:
@@ -355,6 +392,8 @@ def main(argv: list[str] | None = None) -> int:
         if demo.mirror is not None:
             print(f"OpenML: local mirror of sklearn's recorded datasets at {demo.openml_url} "
                   f"({len(demo.datasets)} datasets, e.g. 40945 Titanic, 61 iris)")
+            for d in demo.big_datasets:
+                print(f"  and generated: {d['id']} {d['name']} ({d['rows']:,} rows)")
         else:
             print(f"OpenML: {demo.openml_url}")
         print(f"open {demo.url} in a browser; Ctrl-C stops", flush=True)

@@ -10,7 +10,8 @@ tests/browsers.py's (puppeteer-core, offline: only 127.0.0.1 is reachable).
 
 `driver`, `ready_page`, `load` and `text` also serve tests/browser/test_first_command.py,
 which drives the page in Chromium with selenium: the helpers only run scripts, so they work
-with a selenium WebDriver and a browsers.Browser alike.
+with a selenium WebDriver and a browsers.Browser alike. `serving`, `page` and the scripts
+also serve tests/browser/test_demo_page_big.py (the page with big datasets).
 
 Skips with "run bash build_wheels.sh first" without web/pyodide/, and without the
 browser (with OPENML_LITE_PYODIDE_STRICT=1, as in CI, that is a failure).
@@ -18,6 +19,7 @@ browser (with OPENML_LITE_PYODIDE_STRICT=1, as in CI, that is a failure).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -47,18 +49,18 @@ if not (REPO / "web" / "pyodide" / "pyodide.mjs").is_file():
 TITANIC = 40945
 
 
-@pytest.fixture(scope="module")
-def demo():
-    """`python -m openml_lite.serve --port 0`: the page URL and its /config.json."""
+@contextlib.contextmanager
+def serving(*options: str, start_timeout: float = 60):
+    """`python -m openml_lite.serve --port 0 OPTIONS`: the page URL and its /config.json."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "openml_lite.serve", "--port", "0"],
+        [sys.executable, "-m", "openml_lite.serve", "--port", "0", *options],
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     lines: queue.Queue = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
     try:
         try:
-            first = lines.get(timeout=60)
+            first = lines.get(timeout=start_timeout)
         except queue.Empty:
             first = ""
         match = re.match(r"serving the demo at (http://127\.0\.0\.1:\d+/)", first)
@@ -78,6 +80,13 @@ def demo():
             process.wait()
         process.stdout.close()
         process.stderr.close()
+
+
+@pytest.fixture(scope="module")
+def demo():
+    """The demo page with its own mirror: URL and /config.json."""
+    with serving() as served:
+        yield served
 
 
 @pytest.fixture(scope="module")

@@ -277,3 +277,10 @@ def selenium_core(selenium, openml_lite_wheel_url):
     per instance): numpy and pandas are neither loaded nor needed (micropip 0.11.1 would
     only log "Failed to load numpy" for deps=True where numpy cannot be had)."""
     return install_openml_lite(selenium, openml_lite_wheel_url, deps=False)
+
+
+@pytest.fixture
+def selenium_fresh_openml_lite(selenium_standalone, openml_lite_wheel_url):
+    """A Pyodide of this test's own (pytest-pyodide's `selenium_standalone`), with
+    openml-lite installed: for what only a fresh interpreter shows (its peak memory)."""
+    return install_openml_lite(selenium_standalone, openml_lite_wheel_url)

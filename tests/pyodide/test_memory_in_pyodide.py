@@ -39,7 +39,7 @@ def test_the_room_and_a_load_too_big_for_its_limit(selenium_openml_lite, mirror_
     total, per_array, where, planned, raised = _room_and_loads(selenium_openml_lite, mirror_url,
                                                                SYNTHETIC_MNIST_ID)
     assert 3 * 10**9 < total < 4 * 1024**3 and per_array == 2**31 - 1, (total, per_array)
-    assert where.startswith("Pyodide: ") and "4 GB of wasm memory" in where
+    assert where.startswith("Pyodide: ") and "4 GiB (4.29 GB) of wasm memory" in where
     assert 0 < planned[0] <= planned[1]
     is_memory_error, message, sure_ways = raised
     assert is_memory_error and "'bench-mnist' (id 990002" in message and sure_ways, message

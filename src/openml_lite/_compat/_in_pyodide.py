@@ -74,7 +74,7 @@ def memory_room():
         in_use = int(module.HEAPU8.buffer.byteLength)
     free = max(WASM_MAXIMUM - in_use - _RESERVE, 0)
     return Room(total=free, per_array=ARRAY_MAXIMUM,
-                where=f"Pyodide: {size_text(free)} free of its 4 GB of wasm memory, one array at most 2.1 GB")
+                where=f"Pyodide: {size_text(free)} free of its 4 GiB (4.29 GB) of wasm memory, one array at most 2.1 GB")
 
 
 def _browser_cache(data_home):

@@ -260,15 +260,16 @@ BIG = {ds["label"]: (ds, maker) for ds, maker in [
 NO_ARFF = ("cifar10", "svhn")
 
 
-def add_big(mirror, labels, *, rows: dict | None = None, seed: int = 0) -> list[dict]:
+def add_big(mirror, labels, *, rows: dict | None = None, seed: int = 0, arff: bool = True) -> list[dict]:
     """Write the big shapes named (keys of BIG) into a mirror folder, each with the rows of
-    its OpenML namesake unless ``rows`` says otherwise (CIFAR and SVHN without ARFF)."""
+    its OpenML namesake unless ``rows`` says otherwise (CIFAR and SVHN without ARFF; none
+    without ``arff``)."""
     mirror, written = Path(mirror), []
     for label in labels:
         ds, maker = BIG[label]
         n = (rows or {}).get(label, ds["rows"])
         rng = np.random.default_rng([seed, ds["id"]])
-        written.append(write_dataset(mirror, ds, *maker(rng, n), n, arff=label not in NO_ARFF))
+        written.append(write_dataset(mirror, ds, *maker(rng, n), n, arff=arff and label not in NO_ARFF))
     return written
 
 
