@@ -337,10 +337,12 @@ def main():
     else:
         started = time.perf_counter()
         pyodide_dir = args.pyodide_dir.resolve()
-        wheel = next(iter(sorted(pyodide_dir.glob("openml_lite-*.whl"))), None)
-        if wheel is None:
+        built = next(iter(sorted(pyodide_dir.glob("openml_lite-*.whl"))), None)
+        if built is None:
             sys.exit(f"no openml_lite wheel in {pyodide_dir}: run bash build_wheels.sh first")
-        WORK.mkdir(exist_ok=True)
+        wheel = WORK / "wheels" / "big" / built.name  # a copy: a rebuild while we run must not change it
+        wheel.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(built, wheel)
         print("the mirror (generated datasets, written once)...", flush=True)
         generated = prepare(0.1 if args.quick else 1.0, args.fresh_mirror)
         datasets = [d for d in generated if d["label"] in (args.only or LABELS)]

@@ -285,7 +285,8 @@ async def _memory_plan(fetcher: Fetcher, pool: ServerPool, runtime: Runtime, req
     wanted = set(selection.feature_names) | set(selection.target_names)
     pandas_3 = output == "pandas" and _pandas_copies_on_write()
     shape = memory.Shape(tuple(f for f in features if f.name in wanted), tuple(selection.target_names),
-                         rows, output, request.dtypes, shared_data=pandas_3, arrow_text=pandas_3)
+                         rows, output, request.dtypes, shared_data=pandas_3, arrow_text=pandas_3,
+                         file_kept=fetcher.keeps_files)
     found = memory.estimate(shape)
     undecided = not memory.fits(found, room, surely=True) and memory.fits(found, room, surely=False)
     if (undecided or request.plan_exact) and not found.known:
@@ -384,9 +385,12 @@ async def _from_parquet(fetcher: Fetcher, pool: ServerPool, description: Descrip
         answer = None  # a second try downloads anew
         try:
             table = _decode(engine, body, description, checked, qualities, url, needed, features)
+            body = None  # the file's bytes, and the decoded columns once converted: their
+            fetcher.done_with(url)  # memory is free before the Bunch's copies are made
             report.mark("decode")
-            parts = outputs.build(convert.convert(table, description, features, selection,
-                                                  dtypes=request.dtypes), output)
+            converted = convert.convert(table, description, features, selection, dtypes=request.dtypes)
+            table = None
+            parts = outputs.build(converted, output)
             report.mark("convert")
             return parts
         except MissingColumnError as problem:
@@ -420,7 +424,7 @@ async def _parquet_body(fetcher: Fetcher, pool: ServerPool, description: Descrip
     try:
         response = None
         if answer is not None:
-            response = await answer.result()
+            response = await answer.take()  # (the load's only reference to the file after this)
             _book_file(report, response, "parquet")
         elif columns is not None:
             response = await _data_file(fetcher, pool, url, description, request, report, "parquet",
@@ -437,7 +441,7 @@ async def _parquet_body(fetcher: Fetcher, pool: ServerPool, description: Descrip
         if error.status in _PARQUET_MISSING:
             raise _ParquetUnavailable(f"no server has its parquet file ({error})") from error
         raise _ParquetUnavailable(f"its parquet file could not be downloaded ({error})") from error
-    return response.body, False, response.url
+    return response.take_body(), False, response.url
 
 
 async def _column_ranges(fetcher: Fetcher, pool: ServerPool, description: Description,

@@ -126,6 +126,17 @@ class Fetcher:
         staged, self.staged = self.staged, {}
         await self.gather(*(self.cache.put(url, body) for url, body in staged.items()))
 
+    @property
+    def keeps_files(self) -> bool:
+        """Whether downloads stay in memory until the load ends (to be cached then)."""
+        return not isinstance(self.cache, NoCache)
+
+    def done_with(self, url: str) -> None:
+        """The load needs these bytes no more: without a cache to write them to, they go
+        now (a file's memory, freed before the Bunch is built)."""
+        if not self.keeps_files:
+            self.staged.pop(url, None)
+
     def unstage(self, url: str) -> None:
         """Do not cache this download after all (it was never used, so never checked)."""
         self.staged.pop(url, None)
@@ -155,10 +166,19 @@ class Pending:
     async def result(self):
         return await (self._coroutine if self._task is None else self._task)
 
+    async def take(self):
+        """``result()``, which this Pending then forgets: its memory (a whole file) goes
+        with the caller's last reference."""
+        try:
+            return await self.result()
+        finally:
+            self._task = self._coroutine = None
+
     def discard(self) -> None:
         """Not wanted any more: stop it, or take its failure so asyncio does not log it."""
         if self._task is None:
-            self._coroutine.close()  # never started, or finished: a no-op
+            if self._coroutine is not None:  # (None: taken)
+                self._coroutine.close()  # never started, or finished: a no-op
         elif not self._task.done():
             self._task.cancel()
         elif not self._task.cancelled():

@@ -1,9 +1,11 @@
 """How much memory a load takes, known before the data file is downloaded, and whether it
 fits where it runs.
 
-A load holds, at its peak: the parquet file's bytes, the engine's decoded columns
-(``table.py``), the converted columns (``convert.py``: int64 codes, object arrays), and the
-result, whose ``frame`` and ``data`` are two copies of the feature columns (as sklearn's).
+A load holds the parquet file's bytes, the engine's decoded columns (``table.py``), the
+converted columns (``convert.py``: int64 codes, object arrays), and the result, whose
+``frame`` and ``data`` are two copies of the feature columns (as sklearn's). Its peak is
+the larger of decoding (the file and the decoded columns) and building the Bunch (the
+decoded, converted and result columns; the file too where a cache keeps it to the end).
 Each is counted per column from what the metadata says before any data byte comes: rows
 (the qualities' NumberOfInstances), the features' types, levels and missing values, and
 the output kind and ``dtypes`` asked. What the metadata cannot say (how the file stores a
@@ -46,6 +48,7 @@ class Shape:
     file_size: int | None = None  # bytes of the parquet file, where known
     shared_data: bool = False  # pandas 3: data shares the frame's memory (copy on write)
     arrow_text: bool = False  # pandas 3: a frame's strings are Arrow text, not objects
+    file_kept: bool = False  # a cache keeps the file's bytes until the load ends
 
     @property
     def feature_names(self) -> list[str]:
@@ -121,10 +124,21 @@ def estimate(shape: Shape) -> Estimate:
     # about a kilobyte a column)
     file = (shape.file_size, shape.file_size) if shape.file_size is not None else (0, file_high)
     parts["file"] = file
-    low = sum(part[0] for part in parts.values())
-    high = sum(part[1] for part in parts.values())
+    # the peak: while decoding, the file and the decoded columns; while building the Bunch,
+    # the decoded, converted and result columns, and the file only where a cache keeps its
+    # bytes until the load ends (nothing of a failed load is cached)
+    low, high = (max(_during_decode(parts, shape, i), _during_build(parts, shape, i)) for i in (0, 1))
     return Estimate(low=low, high=high, result=result,
                     largest=(max(a[0] for a in largest), max(a[1] for a in largest)), parts=parts)
+
+
+def _during_decode(parts: dict, shape: Shape, i: int) -> int:
+    return parts["file"][i] + parts["decoded"][i]
+
+
+def _during_build(parts: dict, shape: Shape, i: int) -> int:
+    return (parts["decoded"][i] + parts["converted"][i] + parts["result"][i]
+            + (parts["file"][i] if shape.file_kept else 0))
 
 
 def _column(feature: Feature, shape: Shape) -> dict:

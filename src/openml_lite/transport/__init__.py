@@ -27,6 +27,14 @@ class Response:
     def ok(self) -> bool:
         return 200 <= self.status < 300
 
+    def take_body(self) -> bytes:
+        """The body, which this Response then drops: a file's memory goes with its
+        taker's last reference, whatever still holds the Response (an asyncio task's
+        result does, until the task is collected)."""
+        body = self.body
+        object.__setattr__(self, "body", b"")  # (frozen for everyone else)
+        return body
+
 
 class TransportError(OSError):
     """No HTTP answer arrived (connection refused or reset, DNS failure, timeout)."""
