@@ -5,7 +5,8 @@ A load holds the parquet file's bytes, the engine's decoded columns (``table.py`
 converted columns (``convert.py``: int64 codes, object arrays), and the result, whose
 ``frame`` and ``data`` are two copies of the feature columns (as sklearn's). Its peak is
 the larger of decoding (the file and the decoded columns) and building the Bunch (the
-decoded, converted and result columns; the file too where a cache keeps it to the end).
+decoded, converted and result columns, less the decoded arrays a frame takes as they are;
+the file too where a cache keeps it to the end).
 Each is counted per column from what the metadata says before any data byte comes: rows
 (the qualities' NumberOfInstances), the features' types, levels and missing values, and
 the output kind and ``dtypes`` asked. What the metadata cannot say (how the file stores a
@@ -107,10 +108,12 @@ def estimate(shape: Shape) -> Estimate:
     largest = [(0, 0)]
     blocks: dict = {}  # pandas' 2-D blocks (wide frames): run key -> (low, high) bytes
     file_high = 4096  # (see below)
+    taken = (0, 0)  # of the decoded columns: what the frame takes without a copy
     for feature in shape.features:
         cost = _column(feature, shape)
         for part in ("decoded", "converted", "result"):
             parts[part] = _add(parts[part], cost[part])
+        taken = _add(taken, cost.get("taken", (0, 0)))
         largest.append(cost["array"])
         file_high += cost["decoded"][1] + min(cost["decoded"][1], DICTIONARY_PAGE) + 1024
     result = parts["result"]
@@ -127,7 +130,7 @@ def estimate(shape: Shape) -> Estimate:
     # the peak: while decoding, the file and the decoded columns; while building the Bunch,
     # the decoded, converted and result columns, and the file only where a cache keeps its
     # bytes until the load ends (nothing of a failed load is cached)
-    low, high = (max(_during_decode(parts, shape, i), _during_build(parts, shape, i)) for i in (0, 1))
+    low, high = (max(_during_decode(parts, shape, i), _during_build(parts, shape, i) - taken[i]) for i in (0, 1))
     return Estimate(low=low, high=high, result=result,
                     largest=(max(a[0] for a in largest), max(a[1] for a in largest)), parts=parts)
 
@@ -162,14 +165,17 @@ def _column(feature: Feature, shape: Shape) -> dict:
         width = _numeric_width(feature, stored)
         decoded = (width[0] * n, width[1] * n)
         if shape.dtypes == "openml":
-            return _cost(decoded, (0, 0), decoded, copies)
+            return {**_cost(decoded, (0, 0), decoded, copies), "taken": _taken(shape, decoded)}
         if kind == "integer":  # pandas' Int64: int64 values and a mask, which the frame
             # shares but for a copy of the mask; data copies both
             if shape.output == "pandas":
                 result = n + (9 * n if copies == 2 else 0)
                 return {**_cost(decoded, (9 * n, 9 * n), (9 * n, 9 * n), 1), "result": (result, result)}
             return _cost(decoded, (9 * n, 9 * n), (8 * n, 8 * n), copies)
-        return _cost(decoded, (0, 0), (8 * n, 8 * n), copies)  # int64 or float64
+        # stored as is (int64, double): taken; uint8: cast, not taken; unknown: the low
+        # figure counts it taken, the high one not
+        kept = decoded if width == (8, 8) else (decoded[0], 0) if width[0] != width[1] else (0, 0)
+        return {**_cost(decoded, (0, 0), (8 * n, 8 * n), copies), "taken": _taken(shape, kept)}
     # strings (and dates): codes into the distinct values, object arrays of pointers to them
     text = _string_bytes(feature, shape, stored)
     if stored is not None:  # the footer's bytes of the column: mostly its dictionary, the
@@ -183,6 +189,15 @@ def _column(feature: Feature, shape: Shape) -> dict:
     # row; 8-byte offsets a row for certain
     per_copy = (8 * n, max(text[1], _STRING_TEXT[1] * n) + 8 * n) if arrow else (8 * n, 8 * n)
     return _cost(decoded, (8 * n, 8 * n), per_copy, copies)
+
+
+def _taken(shape: Shape, decoded: tuple[int, int]) -> tuple[int, int]:
+    """Bytes of a numeric column the frame takes as decoded, not copied: a narrow pandas
+    frame takes the arrays the engine made (outputs/frames.py, take_owned), where the
+    column needs no conversion. (low, high): subtracted from the peak's high, low ends."""
+    if shape.output != "pandas" or len(shape.features) > 64:
+        return (0, 0)
+    return decoded
 
 
 def _cost(decoded, converted, per_copy, copies) -> dict:

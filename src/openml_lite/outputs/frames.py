@@ -27,17 +27,20 @@ _NARROW = 64
 _NO_COPY = {"copy": False} if int(pd.__version__.split(".")[0]) < 3 else {}
 
 
-def build_frame(columns: dict, names: list[str], rows: int, *, copy_others: bool = False) -> pd.DataFrame:
+def build_frame(columns: dict, names: list[str], rows: int, *, copy_others: bool = False,
+                take_owned: bool = False) -> pd.DataFrame:
     """A DataFrame of ``columns[name]`` for ``names``, in that order, with a RangeIndex.
 
     Numeric columns (numpy arrays, :class:`Cast`) land in fresh arrays (2-D blocks when
-    the frame is wide), so two frames built from the same columns never share them.
-    Other columns (Categoricals, extension and object arrays) are used as they are
-    unless ``copy_others``.
+    the frame is wide), so two frames built from the same columns never share them;
+    ``take_owned``: a narrow frame takes a writable array that owns its memory as it is
+    (the first frame built from columns nothing else will use: its memory is not spent
+    twice). Other columns (Categoricals, extension and object arrays) are used as they
+    are unless ``copy_others``.
     """
     index = pd.RangeIndex(rows)
     if len(names) <= _NARROW:
-        return _column_by_column(columns, names, index, copy_others)
+        return _column_by_column(columns, names, index, copy_others, take_owned)
     pieces = []
     for dtype, run in itertools.groupby(names, key=lambda name: _block_dtype(columns[name])):
         run = list(run)
@@ -56,16 +59,21 @@ def build_frame(columns: dict, names: list[str], rows: int, *, copy_others: bool
     return pd.concat(pieces, axis=1, **_NO_COPY)
 
 
-def _column_by_column(columns: dict, names: list[str], index: pd.Index, copy_others: bool) -> pd.DataFrame:
-    return pd.DataFrame({name: _own(columns[name], copy_others) for name in names}, index=index, copy=False)
+def _column_by_column(columns: dict, names: list[str], index: pd.Index, copy_others: bool,
+                      take_owned: bool = False) -> pd.DataFrame:
+    return pd.DataFrame({name: _own(columns[name], copy_others, take_owned) for name in names},
+                        index=index, copy=False)
 
 
-def _own(column, copy_other: bool):
+def _own(column, copy_other: bool, take_owned: bool = False):
     """A column as a frame gets it outside a 2-D block: numbers always in a fresh array of
     their own (two frames never share them, and an engine's read-only buffer is never
-    handed out); other columns copied only if ``copy_other``."""
+    handed out), or, with ``take_owned``, the array itself where it is writable and owns
+    its memory; other columns copied only if ``copy_other``."""
     if isinstance(column, Cast):
         return column.values.astype(column.dtype)
+    if take_owned and isinstance(column, np.ndarray) and column.base is None and column.flags.writeable:
+        return column
     return column.copy() if copy_other or _block_dtype(column) else column
 
 

@@ -18,7 +18,8 @@ def pandas_parts(converted: Converted, *, as_frame: bool = True) -> dict:
     columns = {name: pandas_column(converted.columns[name]) for name in kept}
     names, targets = converted.feature_names, converted.target_names
     if as_frame:
-        frame = build_frame(columns, kept, rows)
+        # the frame takes the converted arrays nothing else will use (data copies them)
+        frame = build_frame(columns, kept, rows, take_owned=True)
         if COPY_ON_WRITE:  # pandas 3: sklearn's frame[feature_names] shares the frame's
             data = frame[names]  # memory until either is written; so does ours
         else:  # pandas 2: its own copy, as sklearn's: writing to one never changes the other
