@@ -421,11 +421,11 @@ def wasm_heap() -> int:
 # dlmalloc's own counters (Pyodide's module exports mallinfo and the footprint calls):
 # bytes in use, and the most ever taken from the wasm memory.
 _MALLOC_STATS = """(m) => {
-  const p = m._PyMem_RawMalloc(64);
+  const p = m._PyMem_RawMalloc(64) >>> 0;  // (wasm i32s: unsigned past 2 GB)
   m._mallinfo(p);  // struct mallinfo of ten 4-byte fields; uordblks (in use) is the 8th
   const inUse = m.HEAPU32[p / 4 + 7];
   m._PyMem_RawFree(p);
-  return [inUse, m._malloc_max_footprint()];
+  return [inUse, m._malloc_max_footprint() >>> 0];  // (a wasm i32: unsigned past 2 GB)
 }"""
 
 

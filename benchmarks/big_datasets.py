@@ -255,8 +255,10 @@ def section(results: dict) -> str:
     lines += too_big_lines(table, datasets)
     lines += plan_lines(table)
     lines += [f"cpython {t['dataset']}: cold load vs floor, median of {len(t['runs']['lite'])} alternating runs "
-              f"each: {t['medians']['lite']:.3f} s vs {t['medians']['floor']:.3f} s = {t['ratio']:.2f}x"
-              for t in results["runs"] if t["task"] == "timing" and "ratio" in t]
+              f"each: {t['medians']['lite']:.3f} s vs {t['medians']['floor']:.3f} s = {t['ratio']:.2f}x; "
+              f"with dtypes='openml' (the floor's dtypes, frame and data): {t['medians']['lite_openml']:.3f} s "
+              f"= {t['ratio_openml']:.2f}x"
+              for t in results["runs"] if t["task"] == "timing" and "ratio_openml" in t]
     lines += results.get("notes", [])
     out += ["", "### What the runs say", "", "```", *lines, "```", "", "![big datasets](big_datasets.png)", "", END]
     return "\n".join(out) + "\n"
@@ -312,6 +314,9 @@ def targets(results: dict, table: list[dict]) -> list[dict]:
         if t["task"] == "timing" and "ratio" in t and t["dataset"] in TIMED_ON_CPYTHON:
             out.append({"target": f"cpython {t['dataset']}: cold load <= 1.3x the floor (medians)",
                         "measured": f"{t['ratio']:.2f}x", "met": t["ratio"] <= 1.3})
+            if "ratio_openml" in t:
+                out.append({"target": f"cpython {t['dataset']}: cold load, dtypes='openml', <= 1.3x the floor",
+                            "measured": f"{t['ratio_openml']:.2f}x", "met": t["ratio_openml"] <= 1.3})
     return out
 
 

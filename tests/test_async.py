@@ -181,3 +181,17 @@ def test_data_file_begun_for_nothing_is_not_cached(mirror_url, data_home, monkey
     parquet, arff = bunch.details["parquet_url"], bunch.details["url"]
     assert [transport.urls.count(url) for url in (parquet, arff)] == [1, 1]
     assert os.path.exists(cache.path(arff)) and not os.path.exists(cache.path(parquet))
+
+
+def test_sync_api_on_cpython_asks_for_the_metadata_side_by_side(faulty, inject):
+    """With its own transport, the sync API sends the features and qualities requests
+    from threads while the description's is under way: three metadata answers, each
+    0.4 s late, take one wait, not three (a caller's transport gets one at a time, above)."""
+    import time
+
+    inject(r"/api/v1/json/data/(features/|qualities/)?61$ delay:0.4")
+    start = time.perf_counter()
+    bunch = openml_lite.fetch_openml(data_id=61, base_url=faulty.url, cache=False)
+    took = time.perf_counter() - start
+    assert bunch.frame.shape == (150, 5)
+    assert 0.4 <= openml_lite.last_load_report().seconds["metadata"] < 0.8, took

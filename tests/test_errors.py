@@ -27,7 +27,13 @@ def test_unknown_id(mirror_url, data_home, mirror_log):
         openml_lite.fetch_openml(data_id=424242, base_url=mirror_url, data_home=data_home)
     assert isinstance(caught.value, ValueError)  # what sklearn raises
     assert caught.value.url.endswith("/api/v1/json/data/424242")
-    assert mirror_log.paths() == ["/api/v1/json/data/424242"]  # a 412 is not retried
+    # a 412 is not retried; the features and qualities, asked side by side with the
+    # description (the sync API's threads), at most once each
+    asked = mirror_log.paths()
+    assert asked.count("/api/v1/json/data/424242") == 1
+    assert set(asked) <= {"/api/v1/json/data/424242", "/api/v1/json/data/features/424242",
+                          "/api/v1/json/data/qualities/424242"}
+    assert len(asked) == len(set(asked))
     assert cache_files(data_home) == []
 
 

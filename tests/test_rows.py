@@ -64,6 +64,11 @@ def _strings_as_typed_by_sklearn(ours, ref, dataset):
     return (fix(ours[0], result) if result is not None else None), error, caught
 
 
+def _int_and_float(a, b):
+    """One is int64, the other float64 (an extension dtype such as pandas 3's strings has no .str)."""
+    return {getattr(a, "str", None), getattr(b, "str", None)} == {"<i8", "<f8"}
+
+
 def _whole_numbers_as_typed_by_sklearn(ours, ref):
     """The other difference the rows read decide (README "Only some rows"): a column the
     file stores as double, whose rows read are whole numbers, is int64 or float64 in
@@ -79,15 +84,15 @@ def _whole_numbers_as_typed_by_sklearn(ours, ref):
         if isinstance(b, pd.DataFrame) and isinstance(a, pd.DataFrame):
             a = a.copy()
             for name in b.columns.intersection(a.columns):
-                if {a[name].dtype.str, b[name].dtype.str} == {"<i8", "<f8"}:
+                if _int_and_float(a[name].dtype, b[name].dtype):
                     assert (a[name].astype("float64") == b[name].astype("float64")).all(), name
                     a[name] = a[name].astype(b[name].dtype)
             return a
-        if isinstance(b, pd.Series) and isinstance(a, pd.Series) and {a.dtype.str, b.dtype.str} == {"<i8", "<f8"}:
+        if isinstance(b, pd.Series) and isinstance(a, pd.Series) and _int_and_float(a.dtype, b.dtype):
             assert (a.astype("float64") == b.astype("float64")).all()
             return a.astype(b.dtype)
         if isinstance(b, np.ndarray) and isinstance(a, np.ndarray) and a.shape == b.shape:
-            if {a.dtype.str, b.dtype.str} == {"<i8", "<f8"}:
+            if _int_and_float(a.dtype, b.dtype):
                 assert (a.astype("float64") == b.astype("float64")).all()
                 return a.astype(b.dtype)
             if a.dtype == object and b.dtype == object:

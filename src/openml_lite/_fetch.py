@@ -634,4 +634,4 @@ def _warn_about_status(description: Description) -> None:
 
 def new_fetcher(runtime: Runtime, *, data_home, cache: bool, n_retries: int, delay: float) -> Fetcher:
     return Fetcher(transport=runtime.transport, cache=runtime.cache(data_home, cache),
-                   n_retries=n_retries, delay=delay, blocking=runtime.blocking)
+                   n_retries=n_retries, delay=delay, blocking=runtime.blocking, threads=runtime.threads)

@@ -27,6 +27,7 @@ class Fetcher:
     n_retries: int = 3
     delay: float = 1.0
     blocking: bool = True  # sleep with time.sleep (sync API) or asyncio.sleep
+    threads: bool = False  # blocking: start() may run a request in a thread (see Pending)
     staged: dict[str, bytes] = field(default_factory=dict)
     log: list[str] = field(default_factory=list)  # "cache URL" / "http URL", for tests and timings
 
@@ -92,9 +93,11 @@ class Fetcher:
         """Book bytes fetched another way (e.g. a whole file answering a Range request)."""
         self.staged[url] = body
 
-    def start(self, coroutine) -> "Pending":
-        """Begin a request now, to be awaited later (see :class:`Pending`)."""
-        return Pending(coroutine, concurrent=not self.blocking)
+    def start(self, coroutine, *, thread: bool = False) -> "Pending":
+        """Begin a request now, to be awaited later (see :class:`Pending`); ``thread``:
+        under the sync API too, in a thread of its own where this fetcher may (a small
+        JSON request, whose answer nothing but the load awaits)."""
+        return Pending(coroutine, concurrent=not self.blocking, thread=thread and self.blocking and self.threads)
 
     async def gather(self, *coroutines) -> list:
         """Await several requests: at once under the async API, one by one under the sync
@@ -152,8 +155,9 @@ class Pending:
     the sync one (no event loop runs beside it) the coroutine itself, run when awaited.
     Every Pending is either awaited (``result``) or ``discard``-ed."""
 
-    def __init__(self, coroutine, *, concurrent: bool):
+    def __init__(self, coroutine, *, concurrent: bool, thread: bool = False):
         self._coroutine = coroutine
+        self._thread = _threads().submit(_run_to_end, coroutine) if thread and not concurrent else None
         self._task = asyncio.ensure_future(coroutine) if concurrent else None
         if self._task is not None:
             # Pyodide 0.27's WebLoop asks a finished task whose only done-callback is its
@@ -164,6 +168,8 @@ class Pending:
             self._task.add_done_callback(_taken_by_result_or_discard)
 
     async def result(self):
+        if self._thread is not None:  # (the sync API: blocking here is what it does)
+            return self._thread.result()
         return await (self._coroutine if self._task is None else self._task)
 
     async def take(self):
@@ -172,10 +178,14 @@ class Pending:
         try:
             return await self.result()
         finally:
-            self._task = self._coroutine = None
+            self._task = self._coroutine = self._thread = None
 
     def discard(self) -> None:
         """Not wanted any more: stop it, or take its failure so asyncio does not log it."""
+        if self._thread is not None:  # a request under way in a thread ends on its own
+            if self._thread.cancel():  # never begun: no "never awaited" warning either
+                self._coroutine.close()
+            return
         if self._task is None:
             if self._coroutine is not None:  # (None: taken)
                 self._coroutine.close()  # never started, or finished: a no-op
@@ -187,6 +197,25 @@ class Pending:
 
 def _taken_by_result_or_discard(task) -> None:
     pass
+
+
+_THREADS = None
+
+
+def _threads():
+    """The sync API's request threads (created on first use; a few small requests each)."""
+    global _THREADS
+    if _THREADS is None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        _THREADS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="openml-lite")
+    return _THREADS
+
+
+def _run_to_end(coroutine):
+    from ._sync import run_without_loop
+
+    return run_without_loop(coroutine)
 
 
 def _transient_problem(response: Response) -> str | None:

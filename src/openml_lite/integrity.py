@@ -41,11 +41,11 @@ def check_columns_present(body: bytes, description: Description, features: list[
     """Every column of ``features`` in the file's footer (before an engine is asked for
     them, which would fail as on damage); a footer this module cannot read is left to the
     engine. ``all_features``: the whole features list (default ``features``)."""
-    from .parquet_footer import FooterError, footer_length, parse_footer
+    from .parquet_footer import FooterError, footer_length, parse_column_names
 
     try:
         length = footer_length(body[-8:])
-        columns = parse_footer(bytes(body[-8 - length:-8]), len(body)).columns
+        columns = parse_column_names(bytes(body[-8 - length:-8]))
     except (FooterError, ValueError):
         return
     missing = missing_columns(columns, features, all_features)

@@ -134,10 +134,11 @@ class OpenMLClient:
 
     def ask_features_and_qualities(self, data_id: int) -> tuple[Pending, Pending]:
         """Begin both requests before the description arrives (they need only the id:
-        a round trip less). Their answers go to ``features`` and ``qualities``."""
+        two round trips less; under the sync API on CPython, in threads). Their answers
+        go to ``features`` and ``qualities``."""
         label = f"data_id={data_id}"  # as the description's own request names it
-        return (self.fetcher.start(self._features(data_id, label)),
-                self.fetcher.start(self._qualities(data_id, label)))
+        return (self.fetcher.start(self._features(data_id, label), thread=True),
+                self.fetcher.start(self._qualities(data_id, label), thread=True))
 
     async def features(self, description: Description, answer: Pending | None = None) -> list[Feature]:
         if answer is None:

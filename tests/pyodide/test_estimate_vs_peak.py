@@ -47,11 +47,11 @@ async def _planned_and_peak(selenium, url, data_id, arguments, warm_up_id):
     import openml_lite
 
     malloc = run_js("""(m) => {
-      const p = m._PyMem_RawMalloc(64);
+      const p = m._PyMem_RawMalloc(64) >>> 0;  // (wasm i32s: unsigned past 2 GB)
       m._mallinfo(p);  // struct mallinfo: ten 4-byte fields, uordblks (in use) the 8th
       const inUse = m.HEAPU32[p / 4 + 7];
       m._PyMem_RawFree(p);
-      return [inUse, m._malloc_max_footprint()];
+      return [inUse, m._malloc_max_footprint() >>> 0];  // (a wasm i32: unsigned past 2 GB)
     }""")
     # code and engine loaded first, by a small load (malloc's most ever held must be this load's)
     await openml_lite.fetch_openml_async(data_id=warm_up_id, base_url=url, cache=False, nrows=10)

@@ -52,7 +52,7 @@ _RESERVE = 64 * 1024**2  # the stack, JavaScript's copies in flight, the allocat
 # dlmalloc's count of the bytes in use (Pyodide exports mallinfo; benchmarks/_pyodide_side.py)
 _MALLOC_IN_USE = """(m) => {
   if (typeof m._mallinfo !== "function" || typeof m._PyMem_RawMalloc !== "function") return -1;
-  const p = m._PyMem_RawMalloc(64);
+  const p = m._PyMem_RawMalloc(64) >>> 0;  // (wasm i32s: unsigned past 2 GB)
   m._mallinfo(p);  // struct mallinfo of ten 4-byte fields; uordblks (in use) is the 8th
   const inUse = m.HEAPU32[p / 4 + 7];
   m._PyMem_RawFree(p);

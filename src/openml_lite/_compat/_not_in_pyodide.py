@@ -59,7 +59,7 @@ def sync_runtime() -> Runtime:
 
     return Runtime(name=f"cpython {sys.version_info[0]}.{sys.version_info[1]}",
                    transport=UrllibTransport(blocking=True), blocking=True,
-                   make_cache=_disk_cache, run=run_without_loop, memory_room=memory_room)
+                   make_cache=_disk_cache, run=run_without_loop, memory_room=memory_room, threads=True)
 
 
 def async_runtime() -> Runtime:

@@ -26,10 +26,14 @@ class Runtime:
     load_package: Callable[[str], Awaitable[None]] | None = None
     #: what a load may take here now (memory.Room); None where nothing can be known
     memory_room: Callable[[], Any] | None = None
+    #: a blocking load may send requests from threads, side by side (CPython's own
+    #: transport); False where there are none, or for a caller's transport
+    threads: bool = False
 
     def with_transport(self, transport: Transport | None) -> Runtime:
-        """This runtime with a caller's transport (tests, special environments)."""
-        return self if transport is None else dataclasses.replace(self, transport=transport)
+        """This runtime with a caller's transport (tests, special environments), which
+        gets its requests one at a time (nothing says it may be used from threads)."""
+        return self if transport is None else dataclasses.replace(self, transport=transport, threads=False)
 
     def cache(self, data_home, enabled: bool) -> Cache:
         return self.make_cache(data_home) if enabled else NoCache()
