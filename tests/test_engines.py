@@ -77,3 +77,40 @@ def test_js_engine_is_only_for_pyodide(mirror_url):
     assert not load_engine("js").works()
     with pytest.raises(openml_lite.EngineUnavailableError, match="engine='js'"):
         openml_lite.fetch_openml(data_id=61, engine="js", base_url=mirror_url, cache=False)
+
+
+@pytest.mark.parametrize("data_id", [40945, 1590, 42074], ids=["Titanic", "adult", "wine_reviews"])
+def test_codes_come_in_the_width_pandas_keeps(mirror_dir, data_id):
+    """Every engine's dictionary codes are code_dtype wide (int8 below 127 values, as a
+    pandas Categorical holds them), never int64: a Categorical takes them as they are."""
+    from pathlib import Path
+
+    import numpy as np
+    import pandas as pd
+
+    from openml_lite.mirror import parquet_path_for
+    from openml_lite.table import DictColumn, code_dtype
+
+    data = (Path(mirror_dir) / parquet_path_for(data_id)).read_bytes()
+    with_dictionaries = set()
+    for name in engines.PYTHON_ENGINES:
+        table = load_engine(name).read(data)
+        dict_columns = {c: col for c, col in table.items() if isinstance(col, DictColumn)}
+        if dict_columns:  # (polars' gives plain strings)
+            with_dictionaries.add(name)
+        for column_name, column in dict_columns.items():
+            assert column.codes.dtype == np.dtype(code_dtype(len(column.values))), (name, column_name)
+            categorical = pd.Categorical.from_codes(column.codes, categories=range(len(column.values)))
+            assert np.shares_memory(categorical.codes, column.codes), (name, column_name)
+    assert {"pyarrow", "fastparquet"} <= with_dictionaries
+
+
+@pytest.mark.parametrize("levels", [0, 1, 126, 127, 32766, 32767, 70_000])
+def test_code_dtype_is_pandas_rule(levels):
+    import numpy as np
+    import pandas as pd
+
+    from openml_lite.table import code_dtype
+
+    codes = np.full(3, -1, dtype=code_dtype(levels))
+    assert pd.Categorical.from_codes(codes, categories=range(levels)).codes.dtype == codes.dtype

@@ -36,7 +36,7 @@ def test_data_and_frame_do_not_share_memory(mirror_url):
 def test_casts_happen_while_writing_and_runs_keep_their_order(monkeypatch):
     from openml_lite.outputs import frames
 
-    monkeypatch.setattr(frames, "_NARROW", 0)  # the wide path, on a small example
+    monkeypatch.setattr(frames, "NARROW", 0)  # the wide path, on a small example
     columns = {
         "a": Cast(np.array([1, 2], dtype=np.uint8), np.dtype(np.int64)),
         "b": np.array([3, 4], dtype=np.int64),
@@ -59,7 +59,7 @@ def test_numbers_are_fresh_writable_arrays_whatever_came_in(narrow, monkeypatch)
     from openml_lite.outputs import frames
 
     if not narrow:
-        monkeypatch.setattr(frames, "_NARROW", 0)
+        monkeypatch.setattr(frames, "NARROW", 0)
     given = np.array([1.5, 2.5])
     given.flags.writeable = False
     frame = build_frame({"x": given, "y": Cast(np.array([1, 2], dtype=np.uint8), np.dtype(np.int64))},
@@ -72,3 +72,40 @@ def test_numbers_are_fresh_writable_arrays_whatever_came_in(narrow, monkeypatch)
 def test_no_columns_is_an_empty_frame_with_the_rows():
     frame = build_frame({}, [], 3)
     assert frame.shape == (3, 0) and isinstance(frame.index, pd.RangeIndex)
+
+
+def test_a_strings_column_is_taken_without_scratch_arrays():
+    """pandas 2 infers the type of an object array a frame is given, with scratch arrays
+    of some 40 bytes a row (the peak of a load with a text column); build_frame hands it
+    over as a Series of dtype object, which is taken as it is. pandas 3 must infer: its
+    strings become str, as sklearn's do there."""
+    import tracemalloc
+
+    rows = 200_000
+    strings = np.array(["left", "right"] * (rows // 2), dtype=object)
+    tracemalloc.start()
+    try:
+        frame = build_frame({"side": strings}, ["side"], rows)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    if int(pd.__version__.split(".")[0]) >= 3:
+        assert frame["side"].dtype == "str"
+    else:
+        assert frame["side"].dtype == object and np.shares_memory(frame["side"].to_numpy(), strings)
+        assert peak < 8 * rows, f"{peak:,} bytes of scratch for {rows:,} rows"
+
+
+def test_data_copied_from_the_frame_holds_its_own_memory(mirror_url):
+    """pandas 2: data is copied from the frame (copy_of_columns), the narrow way and the
+    wide way: no column shares memory with the frame's, categoricals included."""
+    if int(pd.__version__.split(".")[0]) >= 3:
+        pytest.skip("pandas 3 shares data with the frame (test_bunch_memory.py)")
+    for data_id in (40945, SYNTHETIC_MNIST_ID):
+        bunch = openml_lite.fetch_openml(data_id=data_id, base_url=mirror_url, cache=False)
+        for name in bunch.data.columns:
+            ours, theirs = bunch.data[name], bunch.frame[name]
+            if isinstance(ours.dtype, pd.CategoricalDtype):
+                ours, theirs = ours.cat.codes, theirs.cat.codes
+            assert not np.shares_memory(ours.to_numpy(), theirs.to_numpy()), (data_id, name)
+            assert ours.equals(theirs), (data_id, name)

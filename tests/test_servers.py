@@ -193,6 +193,30 @@ def test_one_server_keeps_its_own_error():
         ask(pool, FakeTransport({OPENML.api("data/61"): (200, b"<html>")}), pool.api("data/61"), read)
 
 
+def test_servers_a_request_running_at_the_same_time_took_out_give_their_error():
+    """The candidates were listed while every server was live; a request running beside
+    this one (the async API's, the sync API's threads) then took each out: this one
+    raises what they said, not an error of its own about nothing."""
+    pool = ServerPool([OPENML])
+    candidates = pool.api("data/61")
+    answer = DataIntegrityError("https://www.openml.org/api/v1/json/data/features/61 did not "
+                                "answer with JSON: <!DOCTYPE html>", url=OPENML.api("data/features/61"))
+    pool.skipped[OPENML.url], pool.skip_errors[OPENML.url] = str(answer), answer
+    transport = FakeTransport({OPENML.api("data/61"): (200, b"{}")})
+    with pytest.raises(DataIntegrityError, match="did not answer with JSON") as caught:
+        ask(pool, transport, candidates)
+    assert caught.value is answer and transport.asked == []
+
+    two = ServerPool([MIRROR, OPENML])
+    candidates = two.api("data/61")
+    for server, status in ((MIRROR, 503), (OPENML, 502)):
+        error = DownloadError(f"{server.api('data/qualities/61')} answered HTTP {status}", status=status)
+        two.skipped[server.url], two.skip_errors[server.url] = str(error), error
+    with pytest.raises(DownloadError, match="no server gave the description") as caught:
+        ask(two, transport, candidates)
+    assert "HTTP 503" in str(caught.value) and "HTTP 502" in str(caught.value)
+
+
 def test_a_copy_in_the_cache_from_any_server_comes_first():
     pool = ServerPool([MIRROR, OPENML])
     cache = MemoryCache()

@@ -390,7 +390,7 @@ async def _from_parquet(fetcher: Fetcher, pool: ServerPool, description: Descrip
             report.mark("decode")
             converted = convert.convert(table, description, features, selection, dtypes=request.dtypes)
             table = None
-            parts = outputs.build(converted, output)
+            parts = outputs.build(converted, output, release=True)
             report.mark("convert")
             return parts
         except MissingColumnError as problem:

@@ -35,7 +35,7 @@ import numpy as np
 from .errors import ColumnTypeError, DataIntegrityError
 from .openml import Description, Feature
 from .selection import NUMERIC_TYPES, Selection
-from .table import Column, DictColumn, NullColumn, Table, is_bool_column, n_rows
+from .table import Column, DictColumn, NullColumn, Table, code_dtype, is_bool_column, n_rows
 
 # liac-arff (the writer of most OpenML ARFF files) single-quotes a value with these.
 _ARFF_NEEDS_QUOTES = re.compile(r"[\"'\\\s%,\x00-\x19]")
@@ -146,7 +146,7 @@ def _nominal(column: Column, feature: Feature, description: Description) -> Nomi
     # intp: bincount refuses int64 on 32-bit wasm
     used = np.flatnonzero(np.bincount(codes[codes >= 0].astype(np.intp, copy=False), minlength=len(values)))
     order = sorted(used, key=lambda i: _arff_sort_key(values[i]))
-    lookup = np.full(len(values) + 1, -1, dtype=np.int64)
+    lookup = np.full(len(values) + 1, -1, dtype=code_dtype(len(order)))  # pandas' own width
     lookup[order] = np.arange(len(order))
     return Nominal(lookup[codes], [values[i] for i in order])
 
@@ -223,7 +223,7 @@ def _all_missing(rows: int, kind: str):
     if kind == "integer":  # sklearn asks read_csv for Int64 here
         return Integers(np.zeros(rows, dtype=np.int64), np.ones(rows, dtype=bool))
     if kind == "nominal":
-        return Nominal(np.full(rows, -1, dtype=np.int64), [])
+        return Nominal(np.full(rows, -1, dtype=code_dtype(0)), [])
     return np.full(rows, np.nan)  # numbers, and strings too: read_csv gives float64
 
 
@@ -236,12 +236,13 @@ def to_openml_column(column: Column, feature: Feature, description: Description)
     if feature.data_type == "nominal":
         if isinstance(column, NullColumn):
             levels = list(feature.nominal_values or ())
-            codes = np.full(len(column), -1, dtype=np.int64)
+            codes = np.full(len(column), -1, dtype=code_dtype(len(levels)))
         elif is_bool_column(column):
             false, true = bool_levels(feature)
             declared = [str(v) for v in feature.nominal_values or ()]
             levels = declared if sorted(declared) == sorted([false, true]) else [false, true]
-            codes = np.array([levels.index(false), levels.index(true), -1])[np.asarray(column.codes)]
+            codes = np.array([levels.index(false), levels.index(true), -1],
+                             dtype=code_dtype(len(levels)))[np.asarray(column.codes)]
         elif isinstance(column, DictColumn):
             codes, levels = np.asarray(column.codes), list(column.values)
         else:

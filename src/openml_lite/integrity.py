@@ -124,18 +124,18 @@ def check_statistics(table: Table, body: bytes, description: Description, url: s
                           f"missing values where its footer says {stored_nulls}")
         if low is None or high is None:
             continue
-        values = _present_values(column)
-        if not len(values):
+        found = _value_range(column)
+        if found is None:
             continue
         # Numbers: the footer holds the exact range of the values. Strings: writers take
         # it from the dictionary, unused levels included, so the values lie within it.
-        if values.dtype == object:
-            wrong = values.min() < low or values.max() > high
+        if isinstance(column, DictColumn) or column.dtype == object:
+            wrong = found[0] < low or found[1] > high
         else:
-            wrong = values.min() != low or values.max() != high
+            wrong = found[0] != low or found[1] != high
         if wrong:
             raise damaged(description, url, f"column {name!r} decodes to values from "
-                          f"{values.min()!r} to {values.max()!r} where its footer says "
+                          f"{found[0]!r} to {found[1]!r} where its footer says "
                           f"{low!r} to {high!r}")
 
 
@@ -183,17 +183,26 @@ def _footer_statistics(body: bytes) -> dict:
     return found
 
 
-def _present_values(column) -> np.ndarray:
+def _value_range(column) -> tuple | None:
+    """(smallest, largest) of a column's present values; None when it has none. Counted
+    in place (bincount of the codes, nanmin / nanmax): no copy of the column."""
     if isinstance(column, NullColumn):
-        return np.array([], dtype=object)
+        return None
     if isinstance(column, DictColumn):
-        used = np.unique(np.asarray(column.codes)[np.asarray(column.codes) >= 0])
-        return np.array([column.values[i] for i in used], dtype=object)
+        codes = np.asarray(column.codes)
+        # the -1 codes land in an extra slot at the end; intp: bincount refuses int64 on wasm32
+        counts = np.bincount(codes.astype(np.intp) % (len(column.values) + 1),
+                             minlength=len(column.values) + 1)[:-1]
+        used = [column.values[i] for i in np.flatnonzero(counts)]
+        return (min(used), max(used)) if used else None
     if column.dtype.kind == "f":
-        return column[~np.isnan(column)]
+        # fmin / fmax skip NaN without a copy: NaN only when every value is NaN
+        low = np.fmin.reduce(column) if len(column) else np.nan
+        return None if np.isnan(low) else (low, np.fmax.reduce(column))
     if column.dtype == object:
-        return np.array([v for v in column if v is not None], dtype=object)
-    return column
+        present = [v for v in column if v is not None]
+        return (min(present), max(present)) if present else None
+    return (column.min(), column.max()) if len(column) else None
 
 
 def count_nulls(column) -> int:

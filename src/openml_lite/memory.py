@@ -2,11 +2,14 @@
 fits where it runs.
 
 A load holds the parquet file's bytes, the engine's decoded columns (``table.py``), the
-converted columns (``convert.py``: int64 codes, object arrays), and the result, whose
-``frame`` and ``data`` are two copies of the feature columns (as sklearn's). Its peak is
-the larger of decoding (the file and the decoded columns) and building the Bunch (the
-decoded, converted and result columns, less the decoded arrays a frame takes as they are;
-the file too where a cache keeps it to the end).
+converted columns (``convert.py``: codes in sklearn's order, object arrays), and the
+result, whose ``frame`` and ``data`` are two copies of the feature columns (as sklearn's).
+Its peak is the largest of decoding (the file and the decoded columns) and building the
+Bunch: the decoded, converted and result columns, less the arrays the frame takes as they
+are (codes, and numbers a narrow frame needs as decoded). Where data is a copy (pandas 2)
+it is made from the frame once the decoded and converted columns are let go: the frame
+(decoded, converted and frame), then frame and data. The file counts to the end where a
+cache keeps it.
 Each is counted per column from what the metadata says before any data byte comes: rows
 (the qualities' NumberOfInstances), the features' types, levels and missing values, and
 the output kind and ``dtypes`` asked. What the metadata cannot say (how the file stores a
@@ -66,7 +69,7 @@ class Estimate:
     high: int
     result: tuple[int, int]
     largest: tuple[int, int]
-    parts: dict = field(default_factory=dict)  # "file", "decoded", "converted", "result": (low, high)
+    parts: dict = field(default_factory=dict)  # "file", "decoded", "converted", "frame", "result": (low, high)
 
     @property
     def known(self) -> bool:
@@ -77,6 +80,10 @@ class Estimate:
         return f"about {size_text(self.high)}" if self.high <= self.low * 1.1 else f"{size_text(self.low)} to {size_text(self.high)}"
 
 
+# What a load holds beside its columns, whatever its size: the metadata documents, the
+# decoder's and pandas' own objects (measured: 4 MB of wasm memory on top of the columns
+# of adult's 48,842 x 15, benchmarks/big_datasets.py); next to nothing on a big load.
+WORKING = 4 * 1024 * 1024
 DICTIONARY_PAGE = 1024 * 1024  # pyarrow's dictionary_pagesize_limit (OpenML's writer)
 # The most bytes a value (one row of one column) can take in a load: a string with its
 # object and text, pointers in the decoded, converted and two output copies, and a file
@@ -104,14 +111,14 @@ class Room:
 
 
 def estimate(shape: Shape) -> Estimate:
-    parts = {"file": (0, 0), "decoded": (0, 0), "converted": (0, 0), "result": (0, 0)}
+    parts = {"file": (0, 0), "decoded": (0, 0), "converted": (0, 0), "frame": (0, 0), "result": (0, 0)}
     largest = [(0, 0)]
     blocks: dict = {}  # pandas' 2-D blocks (wide frames): run key -> (low, high) bytes
     file_high = 4096  # (see below)
     taken = (0, 0)  # of the decoded columns: what the frame takes without a copy
     for feature in shape.features:
         cost = _column(feature, shape)
-        for part in ("decoded", "converted", "result"):
+        for part in ("decoded", "converted", "frame", "result"):
             parts[part] = _add(parts[part], cost[part])
         taken = _add(taken, cost.get("taken", (0, 0)))
         largest.append(cost["array"])
@@ -127,10 +134,11 @@ def estimate(shape: Shape) -> Estimate:
     # about a kilobyte a column)
     file = (shape.file_size, shape.file_size) if shape.file_size is not None else (0, file_high)
     parts["file"] = file
-    # the peak: while decoding, the file and the decoded columns; while building the Bunch,
-    # the decoded, converted and result columns, and the file only where a cache keeps its
-    # bytes until the load ends (nothing of a failed load is cached)
-    low, high = (max(_during_decode(parts, shape, i), _during_build(parts, shape, i) - taken[i]) for i in (0, 1))
+    # the peak: while decoding, the file and the decoded columns; while building the Bunch
+    # (see the module's docstring), and the file only where a cache keeps its bytes until
+    # the load ends (nothing of a failed load is cached)
+    low, high = (WORKING + max(_during_decode(parts, shape, i), _during_build(parts, shape, taken, i))
+                 for i in (0, 1))
     return Estimate(low=low, high=high, result=result,
                     largest=(max(a[0] for a in largest), max(a[1] for a in largest)), parts=parts)
 
@@ -139,9 +147,16 @@ def _during_decode(parts: dict, shape: Shape, i: int) -> int:
     return parts["file"][i] + parts["decoded"][i]
 
 
-def _during_build(parts: dict, shape: Shape, i: int) -> int:
-    return (parts["decoded"][i] + parts["converted"][i] + parts["result"][i]
-            + (parts["file"][i] if shape.file_kept else 0))
+def _during_build(parts: dict, shape: Shape, taken: tuple[int, int], i: int) -> int:
+    kept = parts["file"][i] if shape.file_kept else 0
+    if _data_copied_from_frame(shape):  # (outputs/to_pandas.py)
+        frame = parts["decoded"][i] + parts["converted"][i] + parts["frame"][i] - taken[i]
+        return max(frame, parts["result"][i]) + kept
+    return parts["decoded"][i] + parts["converted"][i] + parts["result"][i] - taken[i] + kept
+
+
+def _data_copied_from_frame(shape: Shape) -> bool:
+    return shape.output == "pandas" and not shape.shared_data
 
 
 def _column(feature: Feature, shape: Shape) -> dict:
@@ -157,10 +172,14 @@ def _column(feature: Feature, shape: Shape) -> dict:
         return _cost((0, 0), (8 * n, 8 * n), (8 * n, 8 * n), copies)
     if kind == "nominal":
         levels = len(feature.nominal_values or ()) or 2
+        codes = _code_width(levels) * n  # table.code_dtype: pandas' own width
         width = {"numpy": 8, "polars": 4}.get(shape.output)  # object pointers; an Enum's UInt32 codes
-        width = width or (1 if levels <= 127 else 2 if levels <= 32767 else 4)  # pandas' codes
-        converted = 0 if shape.dtypes == "openml" else 8 * n  # int64 codes in sklearn's order
-        return _cost((8 * n, 8 * n), (converted, converted), (width * n, width * n), copies)
+        width = width or _code_width(levels)
+        converted = 0 if shape.dtypes == "openml" else codes  # codes in sklearn's order
+        cost = _cost((codes, codes), (converted, converted), (width * n, width * n), copies)
+        if shape.output == "pandas":  # the frame's Categorical holds the last codes made
+            cost["taken"] = (converted or codes,) * 2
+        return cost
     if kind in NUMERIC_TYPES:
         width = _numeric_width(feature, stored)
         decoded = (width[0] * n, width[1] * n)
@@ -170,7 +189,8 @@ def _column(feature: Feature, shape: Shape) -> dict:
             # shares but for a copy of the mask; data copies both
             if shape.output == "pandas":
                 result = n + (9 * n if copies == 2 else 0)
-                return {**_cost(decoded, (9 * n, 9 * n), (9 * n, 9 * n), 1), "result": (result, result)}
+                return {**_cost(decoded, (9 * n, 9 * n), (9 * n, 9 * n), 1), "result": (result, result),
+                        "frame": (n, n)}
             return _cost(decoded, (9 * n, 9 * n), (8 * n, 8 * n), copies)
         # stored as is (int64, double): taken; uint8: cast, not taken; unknown: the low
         # figure counts it taken, the high one not
@@ -202,7 +222,13 @@ def _taken(shape: Shape, decoded: tuple[int, int]) -> tuple[int, int]:
 
 def _cost(decoded, converted, per_copy, copies) -> dict:
     result = (per_copy[0] * copies, per_copy[1] * copies)
-    return {"decoded": decoded, "converted": converted, "result": result, "array": per_copy}
+    return {"decoded": decoded, "converted": converted, "frame": per_copy, "result": result,
+            "array": per_copy}
+
+
+def _code_width(levels: int) -> int:
+    """Bytes of a code into ``levels`` values (table.code_dtype, pandas' rule)."""
+    return 1 if levels < 127 else 2 if levels < 32767 else 4
 
 
 def _numeric_width(feature: Feature, stored) -> tuple[int, int]:

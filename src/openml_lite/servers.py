@@ -145,6 +145,7 @@ class ServerPool:
 
     servers: list[Server]
     skipped: dict[str, str] = field(default_factory=dict)  # server URL -> why
+    skip_errors: dict = field(default_factory=dict)  # server URL -> the OpenMLError it gave
     served: list[Served] = field(default_factory=list)
 
     def live(self) -> list[Server]:
@@ -208,8 +209,9 @@ class ServerPool:
             return value
         failures: list[tuple[str, OpenMLError]] = []
         for index, (server, url) in enumerate(candidates):
-            if server is not None and server.url in self.skipped:
-                continue  # it failed a request running at the same time
+            if server is not None and server.url in self.skipped:  # it failed a request
+                failures.append((str(server), self.skip_errors[server.url]))  # running at the
+                continue  # same time (the async API's, the sync one's threads): what it said
             last = index == len(candidates) - 1
             try:
                 response = await fetcher.get(url, dataset=dataset, progress=progress, headers=headers,
@@ -220,6 +222,7 @@ class ServerPool:
                 failures.append((str(server) if server else _origin(url), error))
                 if server is not None and _server_failed(error):
                     self.skipped[server.url] = str(error)
+                    self.skip_errors[server.url] = error
                 continue
             self.book(what, url, server, cached=False)
             return value

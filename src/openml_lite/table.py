@@ -24,11 +24,21 @@ if TYPE_CHECKING:  # numpy is imported when a load needs it: `import openml_lite
 
 @dataclass(frozen=True)
 class DictColumn:
-    codes: np.ndarray  # signed integers, -1 where the value is null
+    codes: np.ndarray  # signed integers (code_dtype of the values), -1 where the value is null
     values: list  # the dictionary, in the file's order (unused entries allowed)
 
     def __len__(self) -> int:
         return len(self.codes)
+
+
+def code_dtype(levels: int) -> str:
+    """The narrowest signed integer type for codes -1 .. levels - 1, by pandas' rule for a
+    Categorical's codes: those it then keeps as they are, with no wider copy on the way
+    (int64 codes were 8 bytes a row, three copies of them at the peak)."""
+    for dtype, limit in (("int8", 127), ("int16", 32767), ("int32", 2_147_483_647)):
+        if levels < limit:
+            return dtype
+    return "int64"
 
 
 BOOL_VALUES = [False, True]  # a BOOLEAN column's DictColumn values: codes 0 and 1

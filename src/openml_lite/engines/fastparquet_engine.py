@@ -8,7 +8,7 @@ import io
 import numpy as np
 
 from ..errors import ColumnTypeError
-from ..table import DictColumn, NullColumn, Table, bool_column
+from ..table import DictColumn, NullColumn, Table, bool_column, code_dtype
 from ._probe import importable_and_reads
 
 NAME = "fastparquet"
@@ -41,10 +41,10 @@ def read(data: bytes, columns: list[str] | None = None) -> Table:
         if _null_type(parquet, name):  # missing in every row (fastparquet says Int32)
             out[name] = NullColumn(len(column))
         elif column.dtype == bool or column.dtype == "boolean":  # a {true, false} nominal
-            out[name] = bool_column(column.astype("Int64").to_numpy(dtype=np.int64, na_value=-1))
+            out[name] = bool_column(column.astype("Int64").to_numpy(dtype=np.int8, na_value=-1))
         elif isinstance(column.dtype, pd.CategoricalDtype):
             out[name] = DictColumn(
-                codes=np.asarray(column.cat.codes, dtype=np.int64),
+                codes=np.asarray(column.cat.codes, dtype=code_dtype(len(column.cat.categories))),
                 values=list(column.cat.categories),
             )
         elif column.dtype == object:

@@ -20,7 +20,7 @@ from importlib import resources
 
 from .._compat import IN_PYODIDE
 from ..errors import ColumnTypeError, DataIntegrityError
-from ..table import DictColumn, NullColumn, Table, bool_column
+from ..table import DictColumn, NullColumn, Table, bool_column, code_dtype
 
 NAME = "js"
 BUNDLE = "parquet_columns.bundle.js"
@@ -65,21 +65,28 @@ def decode(data: bytes, columns: list[str] | None = None):
         raise DataIntegrityError(f"the JS parquet decoder could not read the file: {error}") from error
 
 
-def read(data: bytes, columns: list[str] | None = None) -> Table:
-    import numpy as np
+# From this many columns (where outputs/frames.py builds 2-D blocks), the numeric columns of
+# one type are decoded into one array: freed, it is one region the Bunch's blocks can
+# reuse. Thousands of arrays of their own are not: Python's small objects land between
+# them, and the wasm heap grows by a third copy instead (CIFAR-10's shape).
+_ONE_ALLOCATION_FROM = 65
 
+
+def read(data: bytes, columns: list[str] | None = None) -> Table:
     result = decode(data, columns)
     rows = int(result.numRows)
+    places = _places(result.columns, rows) if len(result.columns) >= _ONE_ALLOCATION_FROM else {}
     table: Table = {}
     for column in result.columns:
         kind = column.kind
         if kind == "numeric":
-            table[column.name] = _numpy(column.array, rows)
+            table[column.name] = _numpy(column.array, rows, places.get(column.name))
         elif kind == "dictionary":
-            codes = _numpy(column.codes, rows).astype(np.int64, copy=False)
-            table[column.name] = DictColumn(codes=codes, values=list(column.values.to_py()))
-        elif kind == "boolean":
-            table[column.name] = bool_column(_numpy(column.codes, rows).astype(np.int64))
+            values = list(column.values.to_py())
+            codes = _numpy(column.codes, rows).astype(code_dtype(len(values)), copy=False)
+            table[column.name] = DictColumn(codes=codes, values=values)
+        elif kind == "boolean":  # Int8Array codes: already their code_dtype
+            table[column.name] = bool_column(_numpy(column.codes, rows))
         elif kind == "null":
             table[column.name] = NullColumn(rows)
         else:  # a bundle newer than this module
@@ -88,9 +95,27 @@ def read(data: bytes, columns: list[str] | None = None) -> Table:
     return table
 
 
-def _numpy(typed_array, rows: int):
+def _numpy(typed_array, rows: int, out=None):
+    """The typed array's values in ``out`` (a contiguous array of its type) or a new array."""
     import numpy as np
 
-    out = np.empty(rows, dtype=_TYPED_ARRAYS[typed_array.constructor.name])
+    if out is None:
+        out = np.empty(rows, dtype=_TYPED_ARRAYS[typed_array.constructor.name])
     typed_array.assign_to(out)
     return out
+
+
+def _places(columns, rows: int) -> dict:
+    """{name: a column of one 2-D array per numeric type (Fortran order: each column
+    contiguous)} for the numeric columns."""
+    import numpy as np
+
+    by_type: dict = {}
+    for column in columns:
+        if column.kind == "numeric":
+            by_type.setdefault(_TYPED_ARRAYS[column.array.constructor.name], []).append(column.name)
+    places = {}
+    for dtype, names in by_type.items():
+        block = np.empty((rows, len(names)), dtype=dtype, order="F")
+        places.update((name, block[:, i]) for i, name in enumerate(names))
+    return places

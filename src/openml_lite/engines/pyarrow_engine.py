@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 
 from ..errors import ColumnTypeError
-from ..table import DictColumn, NullColumn, Table, bool_column
+from ..table import DictColumn, NullColumn, Table, bool_column, code_dtype
 from ._probe import importable_and_reads
 
 NAME = "pyarrow"
@@ -34,15 +34,17 @@ def read(data: bytes, columns: list[str] | None = None) -> Table:
         type_ = chunked.type
         if pa.types.is_dictionary(type_):
             array = chunked.unify_dictionaries().combine_chunks()
-            out[name] = DictColumn(codes=_codes(array.indices), values=array.dictionary.to_pylist())
+            out[name] = DictColumn(codes=_codes(array.indices, len(array.dictionary)),
+                                   values=array.dictionary.to_pylist())
         elif pa.types.is_boolean(type_):  # a {true, false} nominal
             array = chunked.combine_chunks()
-            out[name] = bool_column(_codes(array.cast(pa.int8())))
+            out[name] = bool_column(_codes(array.cast(pa.int8()), 2))
         elif pa.types.is_null(type_):  # missing in every row
             out[name] = NullColumn(len(chunked))
         elif pa.types.is_string(type_) or pa.types.is_large_string(type_):
             array = chunked.combine_chunks().dictionary_encode()
-            out[name] = DictColumn(codes=_codes(array.indices), values=array.dictionary.to_pylist())
+            out[name] = DictColumn(codes=_codes(array.indices, len(array.dictionary)),
+                                   values=array.dictionary.to_pylist())
         elif pa.types.is_integer(type_) or pa.types.is_floating(type_):
             out[name] = _numbers(chunked.combine_chunks())
         else:
@@ -72,11 +74,10 @@ def _values(array):
     return values[array.offset:array.offset + len(array)]
 
 
-def _codes(integers):
-    """Dictionary indices (or 0/1 booleans as int8) as int64, -1 where null."""
-    import numpy as np
-
-    codes = _values(integers).astype(np.int64)
+def _codes(integers, levels: int):
+    """Dictionary indices (or 0/1 booleans) into ``levels`` values as a fresh array of
+    their code_dtype, -1 where null."""
+    codes = _values(integers).astype(code_dtype(levels))
     valid = _valid(integers)
     if valid is not None:
         codes[~valid] = -1

@@ -25,8 +25,10 @@ def output_kind(as_frame, *, sparse: bool) -> str:
     return "polars" if as_frame == "polars" else "numpy"
 
 
-def build(converted: Converted, kind: str) -> dict:
-    """data, target, frame, categories, feature_names, target_names (sklearn's first six keys)."""
+def build(converted: Converted, kind: str, *, release: bool = False) -> dict:
+    """data, target, frame, categories, feature_names, target_names (sklearn's first six
+    keys). ``release``: the caller is done with ``converted``, whose columns may be let go
+    as soon as the result holds them (a load's peak memory)."""
     from ..convert import Integers
 
     if kind == "polars":
@@ -39,4 +41,4 @@ def build(converted: Converted, kind: str) -> dict:
         return numpy_parts(converted)
     from .to_pandas import pandas_parts  # Int64 arrays hold pandas' NA: pandas makes them
 
-    return pandas_parts(converted, as_frame=kind == "pandas")
+    return pandas_parts(converted, as_frame=kind == "pandas", release=release)

@@ -7,13 +7,15 @@ import numpy as np
 import pandas as pd
 
 from ..convert import Converted, Integers, Nominal, strings_with_nan
-from .frames import build_frame
+from .frames import build_frame, copy_of_columns
 
 # pandas 3 copies on write, always: frames that share memory never see each other's writes
 COPY_ON_WRITE = int(pd.__version__.split(".")[0]) >= 3
 
 
-def pandas_parts(converted: Converted, *, as_frame: bool = True) -> dict:
+def pandas_parts(converted: Converted, *, as_frame: bool = True, release: bool = False) -> dict:
+    """``release``: the caller needs ``converted`` no more; its columns are emptied once
+    the frame holds them (see below)."""
     rows, kept = converted.rows, converted.kept
     columns = {name: pandas_column(converted.columns[name]) for name in kept}
     names, targets = converted.feature_names, converted.target_names
@@ -22,8 +24,13 @@ def pandas_parts(converted: Converted, *, as_frame: bool = True) -> dict:
         frame = build_frame(columns, kept, rows, take_owned=True)
         if COPY_ON_WRITE:  # pandas 3: sklearn's frame[feature_names] shares the frame's
             data = frame[names]  # memory until either is written; so does ours
-        else:  # pandas 2: its own copy, as sklearn's: writing to one never changes the other
-            data = build_frame(columns, names, rows, copy_others=True)
+        else:  # pandas 2: its own copy, as sklearn's: writing to one never changes the other.
+            # Copied from the frame, once the decoded and converted columns are let go
+            # (with `release`): the peak then holds the frame and data, not those as well.
+            del columns
+            if release:
+                converted.columns.clear()
+            data = copy_of_columns(frame, names)
         target = frame[targets] if len(targets) >= 2 else frame[targets[0]] if targets else None
         return dict(data=data, target=target, frame=frame, categories=None,
                     feature_names=names, target_names=targets)

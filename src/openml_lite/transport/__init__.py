@@ -19,7 +19,7 @@ ProgressCallback = Callable[[int, "int | None"], None]
 class Response:
     url: str
     status: int
-    body: bytes
+    body: bytes  # (or a bytearray: a large download, transport.Body)
     headers: dict[str, str] = field(default_factory=dict)  # lower-case names
     cached: bool = False  # served from the cache, not the network
 
@@ -34,6 +34,37 @@ class Response:
         body = self.body
         object.__setattr__(self, "body", b"")  # (frozen for everyone else)
         return body
+
+
+class Body:
+    """A download's bytes, gathered as they arrive. Where the size is announced and large,
+    into one buffer of that size (the result is that bytearray): joining chunks at the
+    end held the file twice, the peak of a big load before decoding began."""
+
+    ONE_BUFFER_FROM = 1024 * 1024  # smaller bodies (OpenML's documents) stay bytes
+
+    def __init__(self, total: int | None):
+        self._buffer = bytearray(total) if total is not None and total >= self.ONE_BUFFER_FROM else None
+        self._chunks: list = []
+        self.received = 0
+
+    def add(self, data) -> None:
+        end = self.received + len(data)
+        if self._buffer is not None and end > len(self._buffer):  # more than announced:
+            self._chunks = [memoryview(self._buffer)[:self.received]]  # chunks from here
+            self._buffer = None
+        if self._buffer is not None:
+            self._buffer[self.received:end] = data
+        else:
+            self._chunks.append(data)
+        self.received = end
+
+    def result(self) -> bytes | bytearray:
+        if self._buffer is None:
+            return b"".join(self._chunks)
+        if self.received == len(self._buffer):
+            return self._buffer
+        return bytes(memoryview(self._buffer)[:self.received])  # fewer than announced
 
 
 class TransportError(OSError):

@@ -9,7 +9,7 @@ import urllib.error
 import urllib.request
 import zlib
 
-from . import ProgressCallback, Response, TransportError
+from . import Body, ProgressCallback, Response, TransportError
 
 _CHUNK = 1 << 16
 
@@ -51,17 +51,16 @@ def _read(answer, url: str, progress: ProgressCallback | None) -> Response:
     headers = {name.lower(): value for name, value in answer.headers.items()}
     total = headers.get("content-length")
     total = int(total) if total and total.isdigit() else None
-    chunks, received = [], 0
+    gathered = Body(total if headers.get("content-encoding") is None else None)
     read = getattr(answer, "read1", answer.read)  # read1: what has arrived, for live progress
     try:
         while chunk := read(_CHUNK):
-            chunks.append(chunk)
-            received += len(chunk)
+            gathered.add(chunk)
             if progress is not None:
-                progress(received, total)
+                progress(gathered.received, total)
     except (OSError, ConnectionError) as error:
-        raise TransportError(f"connection to {url} broke after {received} bytes: {error}") from error
-    body = b"".join(chunks)
+        raise TransportError(f"connection to {url} broke after {gathered.received} bytes: {error}") from error
+    body, received = gathered.result(), gathered.received
     status = getattr(answer, "status", None) or answer.getcode()
     # Content-Length counts the bytes on the wire (before gunzip), as does `received`.
     if total is not None and received != total:

@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 from .._compat import is_js_null
-from . import ProgressCallback, Response, TransportError
+from . import Body, ProgressCallback, Response, TransportError
 
 
 class FetchTransport:
@@ -58,20 +58,19 @@ async def _read_with_progress(answer, headers: dict, progress: ProgressCallback)
         progress(0, 0)
         return b""
     reader = stream.getReader()
-    chunks, received = [], 0
+    gathered = Body(total)
     while True:
         chunk = await reader.read()
         if chunk.done:
             break
-        data = chunk.value.to_bytes()
-        chunks.append(data)
-        received += len(data)
+        gathered.add(chunk.value.to_bytes())
+        received = gathered.received
         if total is not None and received > total:
             total = None
         progress(received, total)
-    if total != received:  # unknown or wrong size: still end on "complete"
-        progress(received, received)
-    return b"".join(chunks)
+    if total != gathered.received:  # unknown or wrong size: still end on "complete"
+        progress(gathered.received, gathered.received)
+    return gathered.result()
 
 
 def in_worker() -> bool:
