@@ -190,9 +190,8 @@ def _value_range(column) -> tuple | None:
         return None
     if isinstance(column, DictColumn):
         codes = np.asarray(column.codes)
-        # the -1 codes land in an extra slot at the end; intp: bincount refuses int64 on wasm32
-        counts = np.bincount(codes.astype(np.intp) % (len(column.values) + 1),
-                             minlength=len(column.values) + 1)[:-1]
+        # intp: bincount refuses int64 on 32-bit wasm
+        counts = np.bincount(codes[codes >= 0].astype(np.intp, copy=False), minlength=len(column.values))
         used = [column.values[i] for i in np.flatnonzero(counts)]
         return (min(used), max(used)) if used else None
     if column.dtype.kind == "f":
