@@ -110,7 +110,8 @@ class Runner:
         cfg = {**cfg, "task": task, "dataset": ds, "mirror_url": self.url}
         out = run_worker([sys.executable, str(HERE / "_big_cpython.py")], cfg,
                          f"cpython {task} {ds['label']} {cfg.get('path', '')} {cfg.get('arguments') or ''}")
-        return {**out, "runtime": "cpython", "task": task, "label": ds["label"]}
+        return {"arguments": cfg.get("arguments") or {}, **out, "runtime": "cpython", "task": task,
+                "label": ds["label"]}
 
 
 def pyodide_runs(runner: Runner, runtime: str, datasets: list[dict]) -> list[dict]:
@@ -170,6 +171,7 @@ def rows(results: dict) -> list[dict]:
             out.append({
                 "runtime": run["runtime"], "dataset": run["label"],
                 "arguments": {**(run.get("arguments") or {}), **(run.get("way_out") or {})},
+                "asked": run.get("arguments") or {},  # (what the plan was made for)
                 "too_big": run.get("too_big"), "error": run.get("error") or run.get("failed"),
                 # (CPython: the medians of the timing runs, where the load's arguments are theirs)
                 "seconds": timing["medians"]["lite"] if timing and not run.get("arguments") else load.get("seconds"),
@@ -285,7 +287,7 @@ def plan_lines(table: list[dict]) -> list[str]:
         if r["runtime"] == "cpython" or not plan:
             continue
         e = plan["estimate"]
-        out.append(f"{r['runtime']}, {r['dataset']} {r['arguments'] or ''}: plan {plan['verdict']!r}, "
+        out.append(f"{r['runtime']}, {r['dataset']} {r['asked'] or ''}: plan {plan['verdict']!r}, "
                    f"{e['text']} (Bunch {_mb(e['result'][1])}) in {plan['room']['where']}")
     return out
 
