@@ -63,3 +63,15 @@ def test_a_download_is_held_once(mirror_url, mirror_dir):
         tracemalloc.stop()
     assert response.status == 200 and bytes(response.body) == path.read_bytes()
     assert peak < 1.2 * size, f"{peak:,} bytes held at most for a {size:,}-byte file"
+
+
+def test_the_memory_cache_keeps_a_large_body_without_a_copy():
+    """Pyodide in Node caches in memory: a copy there held the file twice while it loads."""
+    from openml_lite._sync import run_without_loop
+    from openml_lite.cache import MemoryCache
+
+    body, _ = gathered(BIG, [b"z" * BIG])
+    cache = MemoryCache()
+    run_without_loop(cache.put("http://mirror/file.pq", body))
+    assert cache.entries["http://mirror/file.pq"] is body
+    assert bytes(run_without_loop(cache.get("http://mirror/file.pq"))) == bytes(body)

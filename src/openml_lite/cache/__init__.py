@@ -40,7 +40,9 @@ class MemoryCache:
         return self.entries.get(url)
 
     async def put(self, url, data):
-        self.entries[url] = bytes(data)
+        # kept as given: a large download's body is a bytearray (transport.Body), which
+        # bytes() would copy, holding the file twice for as long as the load runs
+        self.entries[url] = data if isinstance(data, (bytes, bytearray)) else bytes(data)
 
     async def drop(self, url):
         self.entries.pop(url, None)
