@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import openml_lite
-from openml_lite.outputs.frames import Cast, build_frame
+from openml_lite.outputs.frames import PANDAS_3, Cast, build_frame
 from support import SYNTHETIC_MNIST_ID
 
 
@@ -89,7 +89,7 @@ def test_a_strings_column_is_taken_without_scratch_arrays():
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    if int(pd.__version__.split(".")[0]) >= 3:
+    if PANDAS_3:
         assert frame["side"].dtype == "str"
     else:
         assert frame["side"].dtype == object and np.shares_memory(frame["side"].to_numpy(), strings)
@@ -99,7 +99,7 @@ def test_a_strings_column_is_taken_without_scratch_arrays():
 def test_data_copied_from_the_frame_holds_its_own_memory(mirror_url):
     """pandas 2: data is copied from the frame (copy_of_columns), the narrow way and the
     wide way: no column shares memory with the frame's, categoricals included."""
-    if int(pd.__version__.split(".")[0]) >= 3:
+    if PANDAS_3:
         pytest.skip("pandas 3 shares data with the frame (test_bunch_memory.py)")
     for data_id in (40945, SYNTHETIC_MNIST_ID):
         bunch = openml_lite.fetch_openml(data_id=data_id, base_url=mirror_url, cache=False)

@@ -35,7 +35,7 @@ import numpy as np
 from .errors import ColumnTypeError, DataIntegrityError
 from .openml import Description, Feature
 from .selection import NUMERIC_TYPES, Selection
-from .table import Column, DictColumn, NullColumn, Table, code_dtype, is_bool_column, n_rows
+from .table import Column, DictColumn, NullColumn, Table, code_dtype, is_bool_column, n_rows, used_levels
 
 # liac-arff (the writer of most OpenML ARFF files) single-quotes a value with these.
 _ARFF_NEEDS_QUOTES = re.compile(r"[\"'\\\s%,\x00-\x19]")
@@ -143,8 +143,7 @@ def _nominal(column: Column, feature: Feature, description: Description) -> Nomi
     codes, values = _nominal_codes(column, feature, description)
     # Keep the levels that occur, in sklearn's order; remap the codes in one pass.
     # `lookup` has one extra slot at the end so that code -1 (null) maps to -1.
-    # intp: bincount refuses int64 on 32-bit wasm
-    used = np.flatnonzero(np.bincount(codes[codes >= 0].astype(np.intp, copy=False), minlength=len(values)))
+    used = used_levels(codes, len(values))
     order = sorted(used, key=lambda i: _arff_sort_key(values[i]))
     lookup = np.full(len(values) + 1, -1, dtype=code_dtype(len(order)))  # pandas' own width
     lookup[order] = np.arange(len(order))

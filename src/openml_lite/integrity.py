@@ -19,7 +19,7 @@ import numpy as np
 from .errors import DataIntegrityError, MissingColumnError
 from .openml import Description, Feature
 from .parquet_footer import MAGIC
-from .table import DictColumn, NullColumn, Table
+from .table import DictColumn, NullColumn, Table, used_levels
 
 
 def check_parquet_bytes(body: bytes, description: Description, url: str) -> None:
@@ -185,14 +185,11 @@ def _footer_statistics(body: bytes) -> dict:
 
 def _value_range(column) -> tuple | None:
     """(smallest, largest) of a column's present values; None when it has none. Counted
-    in place (bincount of the codes, nanmin / nanmax): no copy of the column."""
+    in place (the codes' used levels, fmin / fmax): no copy of the column."""
     if isinstance(column, NullColumn):
         return None
     if isinstance(column, DictColumn):
-        codes = np.asarray(column.codes)
-        # intp: bincount refuses int64 on 32-bit wasm
-        counts = np.bincount(codes[codes >= 0].astype(np.intp, copy=False), minlength=len(column.values))
-        used = [column.values[i] for i in np.flatnonzero(counts)]
+        used = [column.values[i] for i in used_levels(np.asarray(column.codes), len(column.values))]
         return (min(used), max(used)) if used else None
     if column.dtype.kind == "f":
         # fmin / fmax skip NaN without a copy: NaN only when every value is NaN

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field, replace
 
 from .openml import Feature
 from .selection import NUMERIC_TYPES
+from .table import code_dtype
 
 GB = 1e9
 TIGHT = 0.75  # a load that takes more than this share of the room is warned of
@@ -228,7 +229,7 @@ def _cost(decoded, converted, per_copy, copies) -> dict:
 
 def _code_width(levels: int) -> int:
     """Bytes of a code into ``levels`` values (table.code_dtype, pandas' rule)."""
-    return 1 if levels < 127 else 2 if levels < 32767 else 4
+    return int(code_dtype(levels).removeprefix("int")) // 8
 
 
 def _numeric_width(feature: Feature, stored) -> tuple[int, int]:
@@ -458,13 +459,6 @@ def judge(shape: Shape, room: Room, arguments: dict, *, dataset: str, url: str |
             "its values."))
     return replace(plan, verdict="tight", ways=ways,
                    message=f"{needs}: most of what this runtime can hold ({_room(room, found)}).")
-
-
-def check(shape: Shape, room: Room, arguments: dict, *, dataset: str, url: str | None = None) -> Estimate:
-    """Raise DatasetTooLargeError when the load surely cannot fit in ``room`` (naming the
-    ways that would, for this dataset); warn (MemoryWarning) when it may not fit, or fits
-    tightly."""
-    return judge(shape, room, arguments, dataset=dataset, url=url).enforce()
 
 
 def _range(pair: tuple[int, int]) -> str:

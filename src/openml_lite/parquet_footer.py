@@ -90,7 +90,11 @@ def parse_column_names(footer: bytes) -> list[str]:
         meta, _ = _Reader(footer).struct(0, until=2)
     except (IndexError, struct.error, RecursionError) as error:
         raise FooterError(f"unreadable footer ({type(error).__name__})") from error
-    schema = _field(meta, 2, list, [])
+    return _column_names(_field(meta, 2, list, []))
+
+
+def _column_names(schema: list) -> list[str]:
+    # schema[0] is the root; OpenML's files are flat, so its children are the columns
     return [_text(_struct(element).get(4, b"")) for element in schema[1:]]
 
 
@@ -102,8 +106,7 @@ def parse_footer(footer: bytes, file_size: int) -> Footer:
         raise FooterError(f"unreadable footer ({type(error).__name__})") from error
     data_end = file_size - len(footer) - 8
     schema = _field(meta, 2, list, [])
-    # schema[0] is the root; OpenML's files are flat, so its children are the columns
-    columns = [_text(_struct(element).get(4, b"")) for element in schema[1:]]
+    columns = _column_names(schema)
     chunks = []
     for group in _field(meta, 4, list, []):
         for column in _field(_struct(group), 1, list, []):

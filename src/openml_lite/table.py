@@ -41,6 +41,14 @@ def code_dtype(levels: int) -> str:
     return "int64"
 
 
+def used_levels(codes: np.ndarray, levels: int) -> np.ndarray:
+    """The values (indices) of ``levels`` that ``codes`` point to, ascending."""
+    import numpy as np
+
+    # intp: bincount refuses int64 on 32-bit wasm
+    return np.flatnonzero(np.bincount(codes[codes >= 0].astype(np.intp, copy=False), minlength=levels))
+
+
 BOOL_VALUES = [False, True]  # a BOOLEAN column's DictColumn values: codes 0 and 1
 
 

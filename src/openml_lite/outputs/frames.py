@@ -24,7 +24,8 @@ from ..convert import Cast
 NARROW = 64
 # pandas < 3 copies on concat unless told not to; pandas 3 (copy-on-write) never does
 # and deprecates the keyword.
-_NO_COPY = {"copy": False} if int(pd.__version__.split(".")[0]) < 3 else {}
+PANDAS_3 = int(pd.__version__.split(".")[0]) >= 3
+_NO_COPY = {} if PANDAS_3 else {"copy": False}
 
 
 def build_frame(columns: dict, names: list[str], rows: int, *, copy_others: bool = False,
@@ -63,7 +64,7 @@ def build_frame(columns: dict, names: list[str], rows: int, *, copy_others: bool
 # scratch arrays of some 40 bytes a row (28 MB at 678,013 rows, the peak of a load); a
 # Series of dtype object is taken as it is. pandas 3 must infer: its strings become str,
 # as sklearn's do there.
-_INFERS_OBJECT_ARRAYS = int(pd.__version__.split(".")[0]) < 3
+_INFERS_OBJECT_ARRAYS = not PANDAS_3
 
 
 def _column_by_column(columns: dict, names: list[str], index: pd.Index, copy_others: bool,

@@ -7,10 +7,10 @@ import numpy as np
 import pandas as pd
 
 from ..convert import Converted, Integers, Nominal, strings_with_nan
-from .frames import build_frame, copy_of_columns
+from .frames import PANDAS_3, build_frame, copy_of_columns
 
 # pandas 3 copies on write, always: frames that share memory never see each other's writes
-COPY_ON_WRITE = int(pd.__version__.split(".")[0]) >= 3
+COPY_ON_WRITE = PANDAS_3
 
 
 def pandas_parts(converted: Converted, *, as_frame: bool = True, release: bool = False) -> dict:
