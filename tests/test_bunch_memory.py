@@ -37,3 +37,18 @@ def test_data_and_frame_under_copy_on_write(mirror_url):
     assert shared == PANDAS_3  # pandas 2 cannot share safely: its own copy, as sklearn's
     bunch.data.loc[0, "age"] = -1.0
     assert bunch.frame.loc[0, "age"] != -1.0 and bunch.data.loc[0, "age"] == -1.0
+
+
+@pytest.mark.skipif(PANDAS_3, reason="pandas 3 always copies on write (the test above)")
+def test_data_shares_the_frame_when_pandas_2_copies_on_write(mirror_url):
+    """pandas 2 with the user's option on: data is a view of the frame, as sklearn's
+    frame[feature_names] then is; writes still stay apart; the memory plan counts one copy."""
+    unshared = openml_lite.memory_plan(data_id=40945, base_url=mirror_url, cache=False, exact=True)
+    with pd.option_context("mode.copy_on_write", True):
+        bunch = openml_lite.fetch_openml(data_id=40945, base_url=mirror_url, cache=False)
+        shared_plan = openml_lite.memory_plan(data_id=40945, base_url=mirror_url, cache=False, exact=True)
+        age = bunch.frame["age"].to_numpy()
+        assert np.shares_memory(bunch.data["age"].to_numpy(), age)
+        bunch.data.loc[0, "age"] = -1.0
+        assert bunch.frame.loc[0, "age"] != -1.0 and bunch.data.loc[0, "age"] == -1.0
+    assert shared_plan.estimate.result[1] < unshared.estimate.result[1]  # one copy, not two

@@ -283,9 +283,9 @@ async def _memory_plan(fetcher: Fetcher, pool: ServerPool, runtime: Runtime, req
     if room is None:
         return None
     wanted = set(selection.feature_names) | set(selection.target_names)
-    pandas_3 = output == "pandas" and _pandas_copies_on_write()
+    shared, arrow_text = _pandas_copies_on_write() if output == "pandas" else (False, False)
     shape = memory.Shape(tuple(f for f in features if f.name in wanted), tuple(selection.target_names),
-                         rows, output, request.dtypes, shared_data=pandas_3, arrow_text=pandas_3,
+                         rows, output, request.dtypes, shared_data=shared, arrow_text=arrow_text,
                          file_kept=fetcher.keeps_files)
     found = memory.estimate(shape)
     undecided = not memory.fits(found, room, surely=True) and memory.fits(found, room, surely=False)
@@ -304,10 +304,13 @@ async def _memory_plan(fetcher: Fetcher, pool: ServerPool, runtime: Runtime, req
     return memory.judge(shape, room, asked, dataset=description.label, url=description.parquet_url)
 
 
-def _pandas_copies_on_write() -> bool:
-    from .outputs.to_pandas import COPY_ON_WRITE  # pandas: imported by now for a frame
+def _pandas_copies_on_write() -> tuple[bool, bool]:
+    """(data shares the frame's memory, text is held as Arrow strings): pandas 3 both;
+    pandas 2 the first where the user turned copy-on-write on."""
+    from .outputs.frames import PANDAS_3  # pandas: imported by now for a frame
+    from .outputs.to_pandas import copies_on_write
 
-    return COPY_ON_WRITE
+    return copies_on_write(), PANDAS_3
 
 
 def _why_not_parquet(description: Description, request: Request) -> str | None:

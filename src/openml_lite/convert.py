@@ -143,7 +143,7 @@ def _nominal(column: Column, feature: Feature, description: Description) -> Nomi
     codes, values = _nominal_codes(column, feature, description)
     # Keep the levels that occur, in sklearn's order; remap the codes in one pass.
     # `lookup` has one extra slot at the end so that code -1 (null) maps to -1.
-    used = used_levels(codes, len(values))
+    used = column.used if isinstance(column, DictColumn) else used_levels(codes, len(values))
     order = sorted(used, key=lambda i: _arff_sort_key(values[i]))
     lookup = np.full(len(values) + 1, -1, dtype=code_dtype(len(order)))  # pandas' own width
     lookup[order] = np.arange(len(order))

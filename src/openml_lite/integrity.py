@@ -19,7 +19,7 @@ import numpy as np
 from .errors import DataIntegrityError, MissingColumnError
 from .openml import Description, Feature
 from .parquet_footer import MAGIC
-from .table import DictColumn, NullColumn, Table, used_levels
+from .table import DictColumn, NullColumn, Table
 
 
 def check_parquet_bytes(body: bytes, description: Description, url: str) -> None:
@@ -189,7 +189,7 @@ def _value_range(column) -> tuple | None:
     if isinstance(column, NullColumn):
         return None
     if isinstance(column, DictColumn):
-        used = [column.values[i] for i in used_levels(np.asarray(column.codes), len(column.values))]
+        used = [column.values[i] for i in column.used]
         return (min(used), max(used)) if used else None
     if column.dtype.kind == "f":
         # fmin / fmax skip NaN without a copy: NaN only when every value is NaN

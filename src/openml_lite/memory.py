@@ -51,7 +51,7 @@ class Shape:
     dtypes: str  # "sklearn" or "openml"
     footer: object = None  # parquet_footer.Footer, where it was read
     file_size: int | None = None  # bytes of the parquet file, where known
-    shared_data: bool = False  # pandas 3: data shares the frame's memory (copy on write)
+    shared_data: bool = False  # data shares the frame's memory (copy on write: pandas 3, or pandas 2 with the option on)
     arrow_text: bool = False  # pandas 3: a frame's strings are Arrow text, not objects
     file_kept: bool = False  # a cache keeps the file's bytes until the load ends
 

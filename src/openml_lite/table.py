@@ -15,6 +15,7 @@ the same Bunch by construction.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Union
 
@@ -29,6 +30,14 @@ class DictColumn:
 
     def __len__(self) -> int:
         return len(self.codes)
+
+    @functools.cached_property
+    def used(self) -> np.ndarray:
+        """The indices of ``values`` that ``codes`` point to, ascending: counted once
+        (integrity's value range and convert's levels both ask)."""
+        import numpy as np
+
+        return used_levels(np.asarray(self.codes), len(self.values))
 
 
 def code_dtype(levels: int) -> str:

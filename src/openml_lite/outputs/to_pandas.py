@@ -9,8 +9,16 @@ import pandas as pd
 from ..convert import Converted, Integers, Nominal, strings_with_nan
 from .frames import PANDAS_3, build_frame, copy_of_columns
 
-# pandas 3 copies on write, always: frames that share memory never see each other's writes
-COPY_ON_WRITE = PANDAS_3
+# Categorical.from_codes(validate=False) (pandas >= 2.1): our codes are in range by
+# construction (convert's lookup), and checking them read every row once more
+_FROM_CODES_VALIDATE = tuple(int(p) for p in pd.__version__.split(".")[:2]) >= (2, 1)
+
+
+def copies_on_write() -> bool:
+    """Whether frames that share memory never see each other's writes: always in pandas 3;
+    in pandas 2 when the user turned it on (``pd.set_option("mode.copy_on_write", True)``;
+    "warn" only warns). Asked at each load: the option can change between loads."""
+    return PANDAS_3 or pd.get_option("mode.copy_on_write") is True
 
 
 def pandas_parts(converted: Converted, *, as_frame: bool = True, release: bool = False) -> dict:
@@ -22,8 +30,8 @@ def pandas_parts(converted: Converted, *, as_frame: bool = True, release: bool =
     if as_frame:
         # the frame takes the converted arrays nothing else will use (data copies them)
         frame = build_frame(columns, kept, rows, take_owned=True)
-        if COPY_ON_WRITE:  # pandas 3: sklearn's frame[feature_names] shares the frame's
-            data = frame[names]  # memory until either is written; so does ours
+        if copies_on_write():  # sklearn's frame[feature_names] shares the frame's memory
+            data = frame[names]  # until either is written; so does ours
         else:  # pandas 2: its own copy, as sklearn's: writing to one never changes the other.
             # Copied from the frame, once the decoded and converted columns are let go
             # (with `release`): the peak then holds the frame and data, not those as well.
@@ -46,6 +54,9 @@ def pandas_column(column):
     """A converted column as build_frame takes it (numbers and Casts as they are)."""
     if isinstance(column, Nominal):
         categories = column.categories if column.categories else pd.Index([], dtype=object)
+        if _FROM_CODES_VALIDATE:
+            return pd.Categorical.from_codes(column.codes, categories=categories, ordered=column.ordered,
+                                             validate=False)
         return pd.Categorical.from_codes(column.codes, categories=categories, ordered=column.ordered)
     if isinstance(column, Integers):
         return pd.arrays.IntegerArray(column.values, column.missing.copy())
