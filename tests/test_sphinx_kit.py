@@ -158,30 +158,31 @@ def test_the_function_pickles_for_sphinxs_config_cache():
     assert one == two and _text(one["cells"][0]).startswith(MARKER)
 
 
-def test_the_readmes_conf_lines_are_the_example_sites():
-    """README "Use it in your documentation" shows the lines examples/docs-site/conf.py
-    runs (and tests/browser/test_docs_site.py builds and clicks through)."""
-    import re
-    from pathlib import Path
+def test_the_guides_conf_lines_are_the_sites():
+    """The guide's "Use it in your documentation" shows the lines examples/docs-site/conf.py
+    and docs/conf.py run (and tests/browser/test_docs_site.py builds and clicks through)."""
+    from doc_pages import REPO as repo
+    from doc_pages import code_blocks, section
 
-    repo = Path(__file__).resolve().parents[1]
-    section = (repo / "README.md").read_text().split("## Use it in your documentation\n", 1)[1]
-    lines = re.search(r"```python\n(.*?)```", section, re.DOTALL).group(1).strip().splitlines()
+    shown = section("docs/user_guide/doc_kit.md", "Use it in your documentation")
+    lines = code_blocks(shown, "python")[0].code.strip().splitlines()
+    code = [line for line in lines if line.strip()]
+    assert len(code) == 3, code
     conf = [line.split("  #")[0].rstrip()  # the site's noqa comments aside
             for line in (repo / "examples" / "docs-site" / "conf.py").read_text().splitlines()]
-    code = [line for line in lines if line.strip()]
-    assert len(code) == 3 and all(line in conf for line in code), code
+    assert all(line in conf for line in code), code
+    # openml-lite's own site: the same two lines, its extensions among more
+    ours = (repo / "docs" / "conf.py").read_text()
+    assert all(line in ours for line in code[1:]) and '"openml_lite.sphinx",' in ours
 
 
-def test_the_readmes_first_cell_is_the_bundles():
-    """README "Use it in your documentation" shows the first cell the kit writes with
+def test_the_guides_first_cell_is_the_bundles():
+    """The guide's "Use it in your documentation" shows the first cell the kit writes with
     bundle=True (and tests/browser/test_docs_site.py runs)."""
-    import re
-    from pathlib import Path
+    from doc_pages import code_blocks, section
 
-    repo = Path(__file__).resolve().parents[1]
-    section = (repo / "README.md").read_text().split("## Use it in your documentation\n", 1)[1]
-    shown = re.findall(r"```python\n(.*?)```", section, re.DOTALL)[1].strip()
+    text = section("docs/user_guide/doc_kit.md", "Use it in your documentation")
+    shown = code_blocks(text, "python")[1].code.strip()
     notebook = copy.deepcopy(BY_NAME)
     kit = use_openml_lite(bundle=True)
     kit.extension_loaded = True

@@ -1,32 +1,34 @@
-"""The README's browser snippets, run as written: only the Pyodide and wheel locations
+"""The guide's browser snippets (docs/user_guide/browser.md), run as written: only the Pyodide and wheel locations
 (CDN, PyPI) and the OpenML server (the local mirror) are swapped, each swap asserted,
-so a README edit that breaks a snippet breaks this test."""
+so an edit that breaks a snippet breaks this test."""
 
 from __future__ import annotations
 
 import functools
 import http.server
-import re
+import sys
 import threading
 from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).parents[1]))  # tests/: doc_pages
+from doc_pages import code_blocks, section  # noqa: E402
 
 pytest.importorskip(
     "pytest_pyodide",
     reason="pytest-pyodide is not installed: pip install 'pytest<9' 'pytest-pyodide==0.59.*' selenium",
 )
 
-README = (Path(__file__).parents[2] / "README.md").read_text()
+GUIDE = "docs/user_guide/browser.md"
 
 
 def snippet(heading: str, language: str) -> str:
-    section = README.split(f"### {heading}\n", 1)[1]
-    return re.search(rf"```{language}\n(.*?)```", section, re.DOTALL).group(1)
+    return code_blocks(section(GUIDE, heading), language)[0].code
 
 
 def swap(text: str, old: str, new: str) -> str:
-    assert text.count(old) == 1, f"README snippet changed: {old!r} not found once"
+    assert text.count(old) == 1, f"the guide's snippet changed: {old!r} not found once"
     return text.replace(old, new)
 
 
