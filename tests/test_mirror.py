@@ -247,7 +247,7 @@ def test_parquet_types_on_known_columns(mirror):
     assert schema(1119).field("fnlwgt:").type == pa.float64()
     assert schema(42074).field("points").type == pa.uint8()  # ARFF INTEGER
     # none missing in the 10 rows served (13695 in the full data: double in OpenML's file);
-    # whole numbers written "15.0": sklearn reads float64 (README, "Parity")
+    # whole numbers written "15.0": sklearn reads float64 (docs: "Parity with scikit-learn")
     assert schema(42074).field("price").type == pa.uint8()
     assert schema(62).field("hair").type == pa.bool_()  # {false, true}
     assert schema(40589).field("amazed.suprised").type == pa.bool_()  # {FALSE, TRUE}
@@ -595,3 +595,31 @@ def test_cli_serve(mirror):
             proc.wait()
         proc.stdout.close()
         proc.stderr.close()
+
+
+def test_every_dataset_loads_by_its_name(mirror_dir, mirror_url):
+    """OpenML answers a name lookup for every dataset; the mirror does too (recorded where
+    sklearn recorded one, else built from the dataset's own description and qualities):
+    the demo page offers datasets by name, and "titanic" must find Titanic."""
+    import json
+    import warnings
+
+    import openml_lite
+
+    from pathlib import Path
+
+    records = json.loads((Path(mirror_dir) / "mirror.json").read_text())
+    for record in records:
+        if not record["has_parquet"]:
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # (deactivated versions warn)
+            bunch = openml_lite.fetch_openml(record["name"].lower(), version=record["version"],
+                                             base_url=mirror_url, cache=False)
+        assert int(bunch.details["id"]) == record["data_id"], record
+    active = {}
+    for record in sorted(records, key=lambda r: r["version"]):
+        if record["status"] == "active":
+            active.setdefault(record["name"].lower(), record["data_id"])
+    titanic = openml_lite.fetch_openml("titanic", base_url=mirror_url, cache=False)
+    assert int(titanic.details["id"]) == active["titanic"] == 40945

@@ -8,6 +8,8 @@ import copy
 import sys
 from pathlib import Path
 
+import pytest
+
 from openml_lite.sphinx import MARKER, notebook_modification_function, use_openml_lite
 
 
@@ -252,8 +254,9 @@ class _App:
         self.builder = type("Builder", (), {"format": "html"})()
         self.connected = {}
 
-    def connect(self, event, handler):
-        self.connected[event] = handler
+    def connect(self, event, handler, priority=500):
+        if priority == 500:  # (the kit's own handlers; the gallery-folder one is tested below)
+            self.connected[event] = handler
 
 
 def test_the_extension_records_the_examples_loads_and_exports_them(tmp_path, monkeypatch, mirror_url):
@@ -301,3 +304,40 @@ def test_the_extension_records_the_examples_loads_and_exports_them(tmp_path, mon
     app.connected["build-finished"](app, None)
     again = json.loads((tmp_path / "html-again/_static/openml/openml-lite-mirror.json").read_text())
     assert [d["data_id"] for d in again["datasets"]] == [61, 40945]
+
+
+# -- jupyterlite-sphinx 0.23: sphinx-gallery's notebooks where its buttons look ---------------
+
+class _Config:
+    def __init__(self, contents, gallery_contents="/site/jupyterlite_contents"):
+        self.jupyterlite_contents = contents
+        self.sphinx_gallery_conf = {"jupyterlite": {"jupyterlite_contents": gallery_contents}}
+
+
+class _SrcApp:
+    srcdir = "/site"
+
+
+@pytest.mark.parametrize("version, expected", [
+    ((0, 22), ["/site/notebooks", "/site/jupyterlite_contents"]),  # a content root there: kept
+    ((0, 23), ["/site/notebooks", "/site/jupyterlite_contents/*"]),  # its entries, staged by name
+    ((0, 24), ["/site/notebooks", "/site/jupyterlite_contents/*"]),
+])
+def test_gallery_folder_listed_as_its_entries_from_0_23(monkeypatch, version, expected):
+    import openml_lite.sphinx as kit
+
+    monkeypatch.setattr(kit, "_jupyterlite_sphinx_version", lambda: version)
+    config = _Config(["/site/notebooks", "/site/jupyterlite_contents"])  # as sphinx-gallery left it
+    kit._gallery_notebooks_where_buttons_look(_SrcApp(), config)
+    assert config.jupyterlite_contents == expected
+
+
+def test_gallery_already_in_the_staging_folder_is_left_alone(monkeypatch):
+    """sphinx-gallery told to write into jupyterlite-sphinx's own _contents (skfolio's setting):
+    listing its entries would have 0.23 copy the folder into itself."""
+    import openml_lite.sphinx as kit
+
+    monkeypatch.setattr(kit, "_jupyterlite_sphinx_version", lambda: (0, 23))
+    config = _Config(["/site/_contents"], gallery_contents="/site/_contents")
+    kit._gallery_notebooks_where_buttons_look(_SrcApp(), config)
+    assert config.jupyterlite_contents == ["/site/_contents"]

@@ -39,12 +39,12 @@ def fetch_openml(
 ):
     """Load an OpenML dataset: ``sklearn.datasets.fetch_openml``, read from parquet.
 
-    Same parameters, same Bunch (see README "Parity"), plus:
+    Same parameters, same Bunch (see the user guide's "Parity with scikit-learn"), plus:
 
     as_frame : bool or {"auto", "pandas", "polars"}
         sklearn's values (True = "pandas"), and "polars": polars DataFrames and Series
         with the pandas result's values, nulls for missing values and ``pl.Enum`` for
-        nominal columns (README "Results"). ``as_frame=False`` gives numpy arrays and
+        nominal columns (the user guide's "Results and performance"). ``as_frame=False`` gives numpy arrays and
         imports pandas only for OpenML "integer" columns (whose arrays hold pandas' NA).
 
     engine : {"auto", "pyarrow", "fastparquet", "polars", "js"}
@@ -76,7 +76,7 @@ def fetch_openml(
         and these columns' bytes are downloaded; otherwise the whole file is.
     max_memory : "auto", int or None
         Before the data file is downloaded, the load's memory is estimated from OpenML's
-        metadata (rows, column types, the output kind and ``dtypes``; README "Memory"). One
+        metadata (rows, column types, the output kind and ``dtypes``; the user guide's "Memory"). One
         that cannot fit raises ``DatasetTooLargeError`` (a ``MemoryError``) naming the
         estimate, the limit and the arguments that would fit (``dtypes="openml"``,
         ``as_frame=False``, fewer ``columns``); one that takes most of it warns
@@ -89,7 +89,7 @@ def fetch_openml(
         the same Bunch as sklearn's for those rows, categories those that occur in them.
         Where the server answers range requests only the pages that hold them are read:
         OpenML's files hold one row group, so a column's dictionary page and its data
-        pages up to the last row asked (README "Only some rows").
+        pages up to the last row asked (the user guide's "Only some rows").
     skiprows : int
         Leave out this many first rows (read_csv's, as an int).
     transport : optional

@@ -293,7 +293,7 @@ def _whole_numbers(column: np.ndarray, file_range: tuple[float, float] | None = 
     rule), so a double column got its type for a reason: missing values (in the full
     dataset), fractions, or values outside 0..255. Only the last, with no NaN here, is
     ARFF text like "77516" that sklearn reads as int64. (Whole numbers written "5.0" in
-    the ARFF would be float64 in sklearn: unknowable from parquet; README, "Parity".)
+    the ARFF would be float64 in sklearn: unknowable from parquet; docs: "Parity with scikit-learn".)
     """
     if len(column) == 0:
         return False

@@ -20,7 +20,7 @@ which this server generates::
     {"openmlUrl": "http://127.0.0.1:PORT", "mirror": true,
      "pyodideUrl": "web/pyodide/", "wheelUrl": "web/wheels/openml_lite-X-py3-none-any.whl",
      "datasets": [{"id": 40945, "name": "Titanic", "version": 1, "rows": 1309,
-                   "byName": false, ...}, ...]}     # byName: the mirror answers name lookups
+                   "byName": true, ...}, ...]}      # byName: the mirror answers its name lookup
 
 ``--big LABEL [LABEL ...]`` adds generated datasets in the shapes of big OpenML ones
 (``openml_lite.mirror.synthetic.BIG``: freMTPL2freq, 678,013 x 12, id 990003, ~3 s to
@@ -285,8 +285,8 @@ class DemoServer:
         self.openml_url = self.mirror.url
         self.datasets = [
             {"id": r["data_id"], "name": r["name"], "version": r["version"], "rows": r["n_rows"],
-             "status": r["status"], "format": r["format"], "byName": bool(r["lookups"])}
-            for r in records
+             "status": r["status"], "format": r["format"], "byName": True}
+            for r in records  # (the mirror answers a name lookup for each: mirror.build._name_lookups)
         ] + self.big_datasets
 
     @property

@@ -190,8 +190,44 @@ def setup(app):
     from . import __version__
 
     app.connect("config-inited", _start_recording)
+    # after sphinx-gallery's own config-inited handler (priority 900), which lists its folder
+    app.connect("config-inited", _gallery_notebooks_where_buttons_look, priority=950)
     app.connect("build-finished", _export_bundle)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
+
+
+def _gallery_notebooks_where_buttons_look(app, config) -> None:
+    """Keep the gallery's JupyterLite buttons working on jupyterlite-sphinx >= 0.23.
+
+    sphinx-gallery (0.21, 0.22) copies the notebooks to ``<srcdir>/jupyterlite_contents/
+    auto_examples/`` and lists that folder in ``jupyterlite_contents``; its buttons open
+    ``?path=auto_examples/X.ipynb``, taking the folder as a content root, as jupyterlite-sphinx
+    0.22 did. 0.23 (its PR #337) copies a listed folder *under its own name*, so the notebooks
+    land at ``jupyterlite_contents/auto_examples/`` and every button opens a missing file. Listing
+    the folder's entries (``<folder>/*``) instead puts ``auto_examples/`` where the buttons look.
+    Not on 0.22: there the same glob would put the notebooks at the root."""
+    gallery = getattr(config, "sphinx_gallery_conf", None) or {}
+    lite = gallery.get("jupyterlite")
+    if not isinstance(lite, dict) or not lite.get("jupyterlite_contents") or _jupyterlite_sphinx_version() < (0, 23):
+        return
+    folder = os.path.normpath(os.path.join(app.srcdir, lite["jupyterlite_contents"]))
+    staging = os.path.normpath(os.path.join(app.srcdir, getattr(config, "jupyterlite_content_dir", None) or "_contents"))
+    if folder == staging:  # already jupyterlite-sphinx's own staging folder: as it should be
+        return
+    entries = config.jupyterlite_contents
+    entries = [entries] if isinstance(entries, str) else list(entries or [])
+    config.jupyterlite_contents = [os.path.join(entry, "*") if os.path.normpath(os.path.join(app.srcdir, entry)) == folder
+                                   else entry for entry in entries]
+
+
+def _jupyterlite_sphinx_version() -> tuple[int, ...]:
+    """(major, minor) of the installed jupyterlite-sphinx; (0, 0) when not installed."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return tuple(int(part) for part in re.findall(r"\d+", version("jupyterlite-sphinx"))[:2])
+    except PackageNotFoundError:
+        return (0, 0)
 
 
 def _notebooks(config) -> OpenMLLiteNotebooks | None:

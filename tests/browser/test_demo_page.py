@@ -289,6 +289,28 @@ def test_titanic_preview_dtypes_progress_and_model(page, demo, expected):
     assert time.monotonic() - started < 120
 
 
+def test_every_name_offered_loads_by_that_name(page, demo):
+    """The field's placeholder suggests "titanic"; the names the page offers to type (its
+    datalist) are the known datasets' names, and each loads by it (the mirror answers a name
+    lookup for every dataset, as OpenML does), showing the id the name leads to."""
+    url, config = demo
+    ready_page(page, url)
+    placeholder = page.execute_script('return document.getElementById("dataset").placeholder')
+    assert "titanic" in placeholder, placeholder
+    offered = page.execute_script(
+        'return Array.from(document.querySelectorAll("#dataset-names option")).map((o) => o.value)'
+        '.filter((v) => !/^\\d+$/.test(v))')
+    names = {d["name"].lower() for d in config["datasets"]}
+    assert set(offered) == names and "titanic" in offered and "adult" in offered, offered
+    for name in ("titanic", "adult"):
+        load(page, name)
+        state = wait_for(page, LOAD_STATE, 40, f"{name} to load by name")
+        assert state == "loaded", f"{name}: {state}"
+        active = min((d for d in config["datasets"] if d["name"].lower() == name and d["status"] == "active"),
+                     key=lambda d: d["version"])
+        assert f"(id {active['id']}," in text(page, "result-heading"), (name, text(page, "result-heading"))
+
+
 def test_unknown_id_shows_a_readable_error(page, demo):
     url, config = demo
     ready_page(page, url)

@@ -3,7 +3,11 @@
 # kit, offline: the builder behind docs/build.sh (openml-lite's own site) and
 # examples/docs-site/build.sh (the kit's smallest example).
 #
-#   bash web/jupyterlite/sphinx-site.sh SITE_DIR [--openml-base-url URL] [--output DIR] [--force]
+#   bash web/jupyterlite/sphinx-site.sh SITE_DIR [--pins FILE] [--openml-base-url URL] [--output DIR] [--force]
+#
+# --pins FILE: another pin set instead of SITE_DIR/requirements.txt (e.g. scikit-learn's doc
+# toolchain), in a venv and an output of its own: SITE_DIR/.venv-STEM, SITE_DIR/_build/html-STEM
+# (STEM: FILE's name without .txt).
 #
 # SITE_DIR holds conf.py, requirements.txt (the site's venv, pinned: Sphinx, sphinx-gallery,
 # jupyterlite-sphinx, ...), jupyterlite/ (jupyter-lite.json, jupyter_lite_config.json) and
@@ -37,9 +41,16 @@ source "$(dirname "${BASH_SOURCE[0]}")/lite.sh"
 repo=$LITE_REPO
 
 PYTHON=${PYTHON:-python3}
+pins=$site/requirements.txt
 venv=$site/.venv
 out=$site/_build/html
 work=$repo/web/.cache/sphinx-$name      # git-ignored (web/.cache/)
+if [ "${1:-}" = --pins ]; then
+    pins=$(cd "$(dirname "${2:?--pins needs a file}")" && pwd)/$(basename "$2")
+    stem=$(basename "$pins" .txt)
+    venv=$site/.venv-$stem out=$site/_build/html-$stem work=$work-$stem
+    shift 2
+fi
 lite_options "$@"  # base_url, out (when given), force
 
 die() { echo "$name/build.sh: ERROR: $*" >&2; exit "$die_status"; }
@@ -48,7 +59,7 @@ for tool in "$PYTHON" sha256sum; do
     command -v "$tool" >/dev/null || die "'$tool' is needed and not on PATH"
 done
 # the site's own files: everything in it but what builds make
-site_files() { (cd "$site" && find . \( -name .venv -o -name _build -o -name __pycache__ \) -prune -o -type f -print0 | sort -z); }
+site_files() { (cd "$site" && find . \( -name '.venv*' -o -name _build -o -name __pycache__ \) -prune -o -type f -print0 | sort -z); }
 
 # 1. inputs made by build_wheels.sh ---------------------------------------------------------
 lite_wheel
@@ -56,13 +67,13 @@ lite_check_pyodide "$PYTHON"
 
 # 2. the venv (PyPI, pinned; pip runs only when the pins, pyproject.toml or Python changed) --
 [ -x "$venv/bin/python" ] || "$PYTHON" -m venv "$venv" || die "could not create $venv"
-want=$( { "$venv/bin/python" -VV; cat "$site/requirements.txt" "$LITE_REQUIREMENTS" "$repo/pyproject.toml"; } \
+want=$( { "$venv/bin/python" -VV; cat "$pins" "$LITE_REQUIREMENTS" "$repo/pyproject.toml"; } \
     | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$venv/.openml-lite-requirements" 2>/dev/null)" != "$want" ]; then
-    echo "== venv $venv: requirements.txt + openml-lite (editable)"
+    echo "== venv $venv: $(basename "$pins") + openml-lite (editable)"
     t=$SECONDS
     {
-        "$venv/bin/python" -m pip install --disable-pip-version-check --no-input -r "$site/requirements.txt" \
+        "$venv/bin/python" -m pip install --disable-pip-version-check --no-input -r "$pins" \
             && "$venv/bin/python" -m pip install --disable-pip-version-check --no-input --no-deps -e "$repo"
     } > "$venv/pip-install.log" 2>&1 \
         || { tail -n 30 "$venv/pip-install.log"; die "pip install into $venv failed (PyPI needed once; log: $venv/pip-install.log)"; }
@@ -85,7 +96,7 @@ die_status=1
 # examples print the same from any server that has the data.
 stamp=$(
     {
-        sha256sum "${BASH_SOURCE[0]}" "$LITE_HERE/lite.sh" "$LITE_REQUIREMENTS" "$LITE_WHEEL" "$LITE_COMM" \
+        sha256sum "${BASH_SOURCE[0]}" "$LITE_HERE/lite.sh" "$pins" "$LITE_REQUIREMENTS" "$LITE_WHEEL" "$LITE_COMM" \
             "$LITE_PYODIDE/pyodide-lock.json"
         (cd "$site" && site_files | xargs -0 sha256sum)
         (cd "$repo/src/openml_lite" && find . -name '*.py' -print0 | sort -z | xargs -0 sha256sum)

@@ -284,6 +284,59 @@ def _describe_served_data(bodies: dict, data_id: int, frame) -> None:
         bodies[qualities_url] = json.dumps(doc).encode()
 
 
+# -- name lookups for datasets recorded without one -------------------------------
+
+_LOOKUP_QUALITIES = ("MajorityClassSize", "MinorityClassSize", "NumberOfClasses", "NumberOfFeatures",
+                     "NumberOfInstances", "NumberOfInstancesWithMissingValues", "NumberOfMissingValues",
+                     "NumberOfNumericFeatures", "NumberOfSymbolicFeatures")
+
+
+def _name_lookups(bodies: dict, datasets: list[dict]) -> dict[str, bytes]:
+    """OpenML answers a name lookup for every dataset it has; sklearn recorded lookups for
+    only some (iris, anneal's first version, ...), so ``fetch_openml("titanic")`` found
+    nothing on the mirror while the demo page offered Titanic by name. For each dataset,
+    the lookups sklearn did not record, answered as OpenML answers them and in the recorded
+    answers' shape (did, name, version, status, format, file_id, the list's qualities), from
+    the dataset's own recorded description and qualities: ``.../data_version/V`` for an
+    active version (a deactivated one under ``.../data_version/V/status/deactivated``: OpenML
+    lists active datasets unless asked), and ``.../status/active`` (the active versions,
+    oldest first). A recorded lookup is kept exactly as recorded."""
+    recorded = {url.rstrip("/") for url in bodies if url.startswith("/api/v1/json/data/list/data_name/")}
+    by_name: dict[str, list[dict]] = {}
+    for d in datasets:
+        name = (d["desc"].get("name") or "").lower()
+        if name:
+            by_name.setdefault(name, []).append(d)
+    answers = {}
+    for name, versions in by_name.items():
+        versions = sorted(versions, key=lambda d: int(d["desc"]["version"]))
+        search = f"/api/v1/json/data/list/data_name/{name}/limit/2"
+        for d in versions:
+            version = f"{search}/data_version/{d['desc']['version']}"
+            if version in recorded or f"{version}/status/deactivated" in recorded:
+                continue
+            active = d["desc"].get("status") == "active"
+            answers[version if active else f"{version}/status/deactivated"] = _listing([d], bodies)
+        active = [d for d in versions if d["desc"].get("status") == "active"]
+        if active and f"{search}/status/active" not in recorded:
+            answers[f"{search}/status/active"] = _listing(active[:2], bodies)
+    return answers
+
+
+def _listing(datasets: list[dict], bodies: dict) -> bytes:
+    entries = []
+    for d in datasets:
+        desc, data_id = d["desc"], d["record"]["data_id"]
+        qualities = json.loads(bodies.get(f"/api/v1/json/data/qualities/{data_id}", b"{}"))
+        kept = [{"name": q["name"], "value": q["value"]}
+                for q in qualities.get("data_qualities", {}).get("quality", [])
+                if q.get("name") in _LOOKUP_QUALITIES and q.get("value") is not None]
+        entries.append({"did": data_id, "name": desc["name"], "version": int(desc["version"]),
+                        "status": desc.get("status"), "format": desc.get("format"),
+                        "file_id": int(desc["file_id"]), "quality": sorted(kept, key=lambda q: q["name"])})
+    return (json.dumps({"data": {"dataset": entries}}, indent=1) + "\n").encode("utf-8")
+
+
 # -- writing -------------------------------------------------------------------
 
 @contextlib.contextmanager
@@ -334,6 +387,7 @@ def build_mirror(dest, fixtures_dir=None) -> list[dict]:
         bodies[d["url"]] = text.encode("utf-8")
         if rec["cut_down"]:
             _describe_served_data(bodies, rec["data_id"], frame)
+    bodies.update(_name_lookups(bodies, datasets))
     for url, body in bodies.items():
         route = relpath_for_url(url)
         if route is None:

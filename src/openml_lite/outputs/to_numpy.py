@@ -14,7 +14,7 @@ from ..convert import Cast, Converted, Nominal, strings_with_nan
 def numpy_parts(converted: Converted) -> dict:
     columns, rows = converted.columns, converted.rows
     names, targets = converted.feature_names, converted.target_names
-    target = None  # sklearn crashes without a target; we return None (README, "Parity")
+    target = None  # sklearn crashes without a target; we return None (docs: "Parity with scikit-learn")
     if len(targets) == 1:
         column = columns[targets[0]]
         target = _values(column, _dtype(column), fresh=True)

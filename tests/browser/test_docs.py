@@ -1,0 +1,113 @@
+"""openml-lite's own documentation site (docs/), built offline and opened in headless Chromium and
+Firefox: its pages show without a console error, a failed request or a missing file, and a
+gallery example's JupyterLite notebook runs in the browser through the doc kit, against the
+local mirror.
+
+    bash build_wheels.sh        # web/pyodide/ (with the kernel's packages) + the wheel
+    bash docs/build.sh          # docs/_build/html (this test runs it too)
+    pytest tests/browser/test_docs.py
+
+What it does: runs docs/build.sh with --openml-base-url of the `openml_mirror` fixture's mirror
+(sphinx-gallery runs the examples there, on CPython; the build itself checks every internal
+link and anchor, docs/check_build.py, and every gallery button, openml_lite.sphinx_check;
+"up to date" in a second when no input changed), serves the built site on 127.0.0.1 and, in
+each browser: opens the landing page, a guide page, the API reference and a gallery example
+(their console, errors and requests checked; screenshots), then follows the example's
+JupyterLite button and runs its notebook (tests/browser/lite_notebook.py): the kit's first cell,
+no failed cell, the plan and the first rows printed as at build time, nothing tried to leave
+127.0.0.1.
+Screenshots: artifacts/docs-landing.png, docs-guide.png, docs-gallery-example.png,
+docs-gallery-notebook.png (Firefox's with -firefox).
+
+Skips (errors when OPENML_LITE_PYODIDE_STRICT=1, as in CI) only when something is missing
+here: web/pyodide or the wheel, PyPI for the build's venv (build.sh's exit status 3), the
+browser or its driver. A failing build is a failure.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from browsers import BROWSERS, launch_or_skip
+from lite_notebook import SiteServer, check_no_errors, check_stayed_local, run_notebook, stdout, unavailable
+from openml_lite.sphinx import MARKER
+
+REPO = Path(__file__).resolve().parents[2]
+SITE = REPO / "docs" / "_build" / "html"
+ARTIFACTS = REPO / "artifacts"
+UNAVAILABLE = 3  # build.sh's exit status for "something this machine lacks"
+EXAMPLE = "memory_and_rows"
+
+# page -> what its main text must show (the page is the one built, not an error page)
+PAGES = {
+    "index.html": ("docs-landing", "drop-in for"),
+    "user_guide/loading.html": ("docs-guide", "Only some rows"),
+    "api.html": (None, "fetch_openml_async"),
+    f"auto_examples/{EXAMPLE}.html": ("docs-gallery-example", "equal to the full load's first rows: True"),
+}
+
+
+@pytest.fixture(scope="module")
+def docs_built(openml_mirror) -> Path:
+    started = time.monotonic()
+    try:
+        done = subprocess.run(["bash", str(REPO / "docs" / "build.sh"), "--openml-base-url", openml_mirror.url],
+                              cwd=REPO, capture_output=True, text=True, timeout=900)
+    except subprocess.TimeoutExpired as error:
+        pytest.fail(f"docs/build.sh took over {error.timeout:.0f} s", pytrace=False)
+    output = (done.stdout + done.stderr).strip()
+    if done.returncode == UNAVAILABLE:
+        unavailable("docs/build.sh cannot build here:\n" + "\n".join(output.splitlines()[-8:]))
+    if done.returncode != 0:
+        pytest.fail(f"docs/build.sh failed ({done.returncode}):\n{output[-6000:]}", pytrace=False)
+    said = [line for line in done.stdout.splitlines() if line.startswith("== ")]
+    print(f"[docs] build: {time.monotonic() - started:.1f} s ({said[-1] if said else ''})")
+    return SITE
+
+
+@pytest.fixture(scope="module", params=BROWSERS)
+def browser(request):
+    with launch_or_skip(request.param, width=1300, height=1000) as browser:
+        yield browser
+
+
+def _suffix(browser) -> str:
+    return "" if browser.name == "chromium" else f"-{browser.name}"
+
+
+def test_pages_open_cleanly(browser, docs_built):
+    with SiteServer(docs_built, {}, config_path="/lite/jupyter-lite.json") as server:
+        browser.messages()  # (what an earlier test left)
+        for page, (screenshot, shown) in PAGES.items():
+            browser.get(f"{server.url}/{page}")
+            text = browser.execute_script("return document.querySelector('main, article, body').innerText")
+            assert shown in text, f"{page} does not show {shown!r}"
+            if screenshot:
+                browser.save_screenshot(ARTIFACTS / f"{screenshot}{_suffix(browser)}.png")
+            messages = browser.messages()
+            bad = [m for m in messages if m.startswith(("page error", "request failed", "console error"))]
+            assert not bad, f"{page} in {browser.name}:\n" + "\n".join(bad)
+        missing = server.not_found()
+    assert not missing, f"the pages asked for files the site lacks: {missing}"
+
+
+def test_gallery_notebook_runs_in_jupyterlite(browser, docs_built, openml_mirror):
+    notebook = f"auto_examples/{EXAMPLE}.ipynb"
+    with SiteServer(docs_built, {"OPENML_LITE_BASE_URL": openml_mirror.url},
+                    config_path="/lite/jupyter-lite.json") as server:
+        browser.get(f"{server.url}/auto_examples/{EXAMPLE}.html")
+        links = browser.execute_script(
+            "return Array.from(document.querySelectorAll('.lite-badge a[href]')).map((a) => a.href)")
+        assert links == [f"{server.url}/lite/lab/index.html?path={notebook}"], links
+        run = run_notebook(browser, links[0], notebook, screenshot=ARTIFACTS / f"docs-gallery-notebook{_suffix(browser)}.png",
+                           server=server, kernel_timeout=90, run_timeout=120)
+    code = check_no_errors(run)
+    assert code[0]["source"].startswith(MARKER), f"the first code cell is not the kit's:\n{code[0]['source']}"
+    printed = "".join(stdout(cell) for cell in code)
+    assert printed.count("fits - ") == 1, printed  # the plan (a browser tab's room, not CPython's)
+    assert "equal to the full load's first rows: True" in printed, printed
+    check_stayed_local(run)
