@@ -42,6 +42,7 @@ numpydoc_validation_checks = set()
 html_theme = "pydata_sphinx_theme"
 html_title = "openml-lite"
 html_static_path = ["_static"]
+html_favicon = "_static/favicon.svg"  # (without one, every page asks for /favicon.ico)
 html_theme_options = {
     "navigation_with_keys": False,
     "show_toc_level": 2,

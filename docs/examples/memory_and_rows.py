@@ -20,6 +20,10 @@ head = openml_lite.fetch_openml(data_id=40945, nrows=10)
 head.frame
 
 # %%
-# The same rows as a full load gives.
+# The same values as a full load's first rows. Its categorical columns list only the
+# levels these rows use, as scikit-learn's loader gives them for these rows.
 full = openml_lite.fetch_openml(data_id=40945)
-print("equal to the full load's first rows:", head.frame.equals(full.frame.head(10)))
+first = full.frame.head(10)
+print("equal to the full load's first rows:", head.frame.astype(object).equals(first.astype(object)))
+print("embarked's levels here:", list(head.frame["embarked"].cat.categories),
+      "of", list(full.frame["embarked"].cat.categories))

@@ -90,7 +90,7 @@ def test_pages_open_cleanly(browser, docs_built):
                 browser.save_screenshot(ARTIFACTS / f"{screenshot}{_suffix(browser)}.png")
             messages = browser.messages()
             bad = [m for m in messages if m.startswith(("page error", "request failed", "console error"))]
-            assert not bad, f"{page} in {browser.name}:\n" + "\n".join(bad)
+            assert not bad, f"{page} in {browser.name}:\n" + "\n".join(bad) + f"\nnot found: {server.not_found()}"
         missing = server.not_found()
     assert not missing, f"the pages asked for files the site lacks: {missing}"
 

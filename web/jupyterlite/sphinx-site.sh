@@ -168,8 +168,13 @@ fi
 # 7. check the site: JupyterLite's settings and files, each example's notebook with the
 #    openml-lite cell first and its page's JupyterLite badge pointing at it (the kit's
 #    checks, openml_lite.sphinx_check), the site's own checks; then swap it in
-lite_check_site "$venv/bin/python" "$out.tmp/lite" "" \
-    || die "the built JupyterLite site is not as expected (see above; build log: $work/build.log)"
+if [ "$pins" = "$site/requirements.txt" ]; then
+    lite_check_site "$venv/bin/python" "$out.tmp/lite" "" \
+        || die "the built JupyterLite site is not as expected (see above; build log: $work/build.log)"
+else  # another toolchain's kernel may run another Pyodide than web/pyodide's (0.8.x: 314)
+    echo "   the JupyterLite kernel's settings not checked: $(basename "$pins")'s kernel is" \
+        "jupyterlite-pyodide-kernel $("$venv/bin/python" -c 'import importlib.metadata as m; print(m.version("jupyterlite-pyodide-kernel"))')"
+fi
 "$venv/bin/python" -m openml_lite.sphinx_check "$out.tmp" "$site/examples" \
     || die "the built site is not as expected (see above; build log: $work/build.log)"
 if [ -f "$site/check_build.py" ]; then
