@@ -48,6 +48,8 @@ def problems(html: Path) -> tuple[list[str], int, int]:
     for page, content in parsed.items():
         for link in content.links:
             scheme = urlparse(link).scheme
+            if scheme == "data":  # inline (the demo page's empty favicon)
+                continue
             if scheme in ("http", "https", "mailto"):
                 external += 1
                 continue
@@ -71,6 +73,20 @@ def problems(html: Path) -> tuple[list[str], int, int]:
     for chart in ("big_datasets.png", "results.png"):
         if not (html / "_static" / "benchmarks" / chart).is_file():
             found.append(f"_static/benchmarks/{chart} is missing")
+    # the demo page runs on what the site ships (conf.py's _demo_config)
+    config = html / "demo" / "config.json"
+    if not config.is_file():
+        found.append("demo/config.json is missing")
+    else:
+        import json
+
+        settings = json.loads(config.read_text())
+        for key in ("openmlUrl", "pyodideUrl", "wheelUrl"):
+            target = (config.parent / settings[key]).resolve()
+            if not (target.is_dir() if key != "wheelUrl" else target.is_file()):
+                found.append(f"demo/config.json: {key} {settings[key]!r} is not in the site")
+        if not settings.get("datasets"):
+            found.append("demo/config.json offers no dataset")
     return found, internal, external
 
 

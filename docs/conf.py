@@ -28,7 +28,7 @@ source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 # examples/ is sphinx-gallery's input (it writes auto_examples/), jupyterlite/ the lite
 # site's; the rest is what build.sh and the builder bring along
 exclude_patterns = ["_build", ".venv", "jupyterlite", "examples", "requirements.txt", "build.sh",
-                    "prepare.sh", "check_build.py"]
+                    "prepare.sh", "check_build.py", "_extra"]
 myst_heading_anchors = 3  # [text](page.md#a-heading) links
 myst_enable_extensions = ["colon_fence"]
 suppress_warnings = ["myst.header"]  # pages moved from the README start at any level
@@ -42,6 +42,7 @@ numpydoc_validation_checks = set()
 html_theme = "pydata_sphinx_theme"
 html_title = "openml-lite"
 html_static_path = ["_static"]
+html_extra_path = ["_extra"]  # demo/: the demo page (prepare.sh copies it in; see setup below)
 html_favicon = "_static/favicon.svg"  # (without one, every page asks for /favicon.ico)
 html_theme_options = {
     "navigation_with_keys": False,
@@ -77,8 +78,36 @@ if os.environ.get("OPENML_LITE_BASE_URL"):
     openml_lite.patch_sklearn()
 
 
+def _demo_config(app, exception):
+    """demo/config.json: the demo page runs on what the site already ships, the Pyodide and
+    the openml-lite wheel of its JupyterLite (lite/static/pyodide/, lite/pypi/) and the copy
+    of the gallery's datasets (_static/openml/, written by openml_lite.sphinx at the end of
+    the build, before this), then OpenML."""
+    import json
+    from pathlib import Path
+
+    out = Path(app.outdir)
+    if exception is not None or not (out / "demo" / "index.html").is_file():
+        return
+    wheel = next((out / "lite" / "pypi").glob("openml_lite-*.whl"))
+    bundled = json.loads((out / "_static" / "openml" / "openml-lite-mirror.json").read_text())["datasets"]
+    config = {
+        "openmlUrl": "../_static/openml",
+        "mirror": True,
+        "source": "this site's copy of the gallery's datasets (_static/openml/)",
+        "pyodideUrl": "../lite/static/pyodide/",
+        "wheelUrl": f"../lite/pypi/{wheel.name}",
+        "datasets": [{"id": d["data_id"], "name": d["name"], "version": d["version"], "byName": True}
+                     for d in bundled],
+    }
+    (out / "demo" / "config.json").write_text(json.dumps(config, indent=1) + "\n")
+
+
 def setup(app):
     # jupyterlite-sphinx links a Google font (for its Try-it buttons) into every page: an
     # offline site asks nothing of other hosts
     app.registry.css_files = [(name, attributes) for name, attributes in app.registry.css_files
                               if "fonts.googleapis.com" not in name]
+    # after the extensions' own build-finished handlers (registered first): the bundle
+    # and the lite site are written by then
+    app.connect("build-finished", _demo_config, priority=900)

@@ -272,6 +272,10 @@ def test_the_extension_records_the_examples_loads_and_exports_them(tmp_path, mon
 
     monkeypatch.setattr(sklearn.datasets, "fetch_openml", sklearn.datasets.fetch_openml)
     monkeypatch.setattr(sklearn.datasets._openml, "fetch_openml", sklearn.datasets._openml.fetch_openml)
+    import openml_lite.api
+
+    monkeypatch.setattr(openml_lite.api, "fetch_openml", openml_lite.api.fetch_openml)
+    monkeypatch.setattr(openml_lite, "fetch_openml", openml_lite.fetch_openml)
     monkeypatch.setenv("OPENML_LITE_BASE_URL", mirror_url)
     monkeypatch.setenv("SCIKIT_LEARN_DATA", str(tmp_path / "data_home"))
     kit = use_openml_lite(bundle=sphinx.Bundle(exclude=("zoo",)))
@@ -287,11 +291,12 @@ def test_the_extension_records_the_examples_loads_and_exports_them(tmp_path, mon
         fetch_openml("iris", version=1)
         fetch_openml(data_id=40945, return_X_y=True)
         fetch_openml(data_id=62)  # excluded
+        openml_lite.fetch_openml(data_id=42585)  # openml-lite's own name, as docs/examples do
         app.connected["build-finished"](app, None)
     finally:
         openml_lite.unpatch_sklearn()
     index = json.loads((tmp_path / "html/_static/openml/openml-lite-mirror.json").read_text())
-    assert [d["data_id"] for d in index["datasets"]] == [61, 40945]
+    assert [d["data_id"] for d in index["datasets"]] == [61, 40945, 42585]
     iris = next(d for d in index["datasets"] if d["data_id"] == 61)
     assert "api/v1/json/data/list/data_name/iris/limit/2/data_version/1" in iris["lookups"]
     assert (tmp_path / "html/_static/openml/datasets/0004/40945/dataset_40945.pq").is_file()
@@ -303,7 +308,7 @@ def test_the_extension_records_the_examples_loads_and_exports_them(tmp_path, mon
     app.connected["config-inited"](app, config)
     app.connected["build-finished"](app, None)
     again = json.loads((tmp_path / "html-again/_static/openml/openml-lite-mirror.json").read_text())
-    assert [d["data_id"] for d in again["datasets"]] == [61, 40945]
+    assert [d["data_id"] for d in again["datasets"]] == [61, 40945, 42585]
 
 
 # -- jupyterlite-sphinx 0.23: sphinx-gallery's notebooks where its buttons look ---------------

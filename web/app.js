@@ -10,8 +10,10 @@
 // Configuration, first found wins:
 //   1. query parameters: ?openml=URL ?pyodide=URL ?wheel=URL ?dataset=ID_OR_NAME &version=N
 //      ?maxMemory=BYTES (what the tab may hold, as if it were smaller: loadOpenML's maxMemory)
-//   2. /config.json, written by `python -m openml_lite.serve`: {openmlUrl, mirror,
-//      pyodideUrl, wheelUrl, datasets: [{id, name, version, rows, status, format, byName}]}
+//   2. config.json beside the page, written by `python -m openml_lite.serve` (or by a site
+//      that ships the page: docs/conf.py): {openmlUrl, mirror, pyodideUrl, wheelUrl,
+//      datasets: [{id, name, version, rows, status, format, byName}], source}; URLs may be
+//      relative to the page; `source` says where the datasets come from, in words.
 //   3. defaults: https://www.openml.org, ./web/pyodide/, "openml-lite" from PyPI.
 // Everything the page shows (status, errors, results) is in the page; the console only
 // gets Pyodide's own messages.
@@ -112,8 +114,10 @@ async function readConfig() {
   const openmlUrl = params.get("openml") || served.openmlUrl || "https://www.openml.org";
   const sameServer = !params.get("openml") || params.get("openml") === served.openmlUrl;
   return {
-    openmlUrl: openmlUrl.replace(/\/+$/, ""),
+    // (Python's loader needs it whole: a site's copy of the data is given relative to the page)
+    openmlUrl: new URL(openmlUrl, location.href).href.replace(/\/+$/, ""),
     mirror: Boolean(served.mirror && sameServer),
+    source: sameServer ? served.source : undefined,
     pyodideUrl: params.get("pyodide") || served.pyodideUrl || "web/pyodide/",
     wheelUrl: params.get("wheel") || served.wheelUrl || "openml-lite",
     datasets: (sameServer && served.datasets) || WELL_KNOWN,
@@ -126,7 +130,7 @@ async function readConfig() {
 function showKnownDatasets(config) {
   const list = $("known");
   const names = $("dataset-names");
-  $("known-where").textContent = config.mirror ? "(on the local mirror)" : "(on OpenML)";
+  $("known-where").textContent = config.source ? "(those it holds)" : config.mirror ? "(on the local mirror)" : "(on OpenML)";
   for (const d of config.datasets) {
     const label = `${d.name} (${d.id})`;
     const button = el("button", { type: "button", class: "chip", "data-id": String(d.id) }, label);
@@ -165,7 +169,7 @@ function syncVersionField() {
 async function boot() {
   const config = (state.config = await readConfig());
   showKnownDatasets(config);
-  $("server").textContent = config.mirror
+  $("server").textContent = config.source ? `Datasets come from ${config.source}.` : config.mirror
     ? `Datasets come from a local OpenML mirror at ${config.openmlUrl} (scikit-learn's recorded datasets).`
     : `Datasets come from ${config.openmlUrl}.`;
   setStatus("Starting Python (Pyodide)…", { busy: true });

@@ -245,8 +245,13 @@ def _start_recording(app, config) -> None:
     import sklearn.datasets
     import sklearn.datasets._openml
 
-    # whatever the examples call: sklearn's own, or openml-lite's after patch_sklearn()
-    for module in (sklearn.datasets, sklearn.datasets._openml):
+    import openml_lite
+    import openml_lite.api
+
+    # whatever the examples call: sklearn's own, openml-lite's after patch_sklearn(), or
+    # openml-lite's by its own name (openml_lite.fetch_openml: a name the package resolves
+    # on first use, from openml_lite.api)
+    for module in (sklearn.datasets, sklearn.datasets._openml, openml_lite.api, openml_lite):
         if not getattr(module.fetch_openml, "_openml_lite_recording", False):
             module.fetch_openml = _recording(module.fetch_openml, loads)
 

@@ -16,8 +16,10 @@ each browser: opens the landing page, a guide page, the API reference and a gall
 JupyterLite button and runs its notebook (tests/browser/lite_notebook.py): the kit's first cell,
 no failed cell, the plan and the first rows printed as at build time, nothing tried to leave
 127.0.0.1.
+Then the demo page the site ships (demo/: the site's own Pyodide, wheel and copy of the data)
+loads Titanic by name with no other server.
 Screenshots: artifacts/docs-landing.png, docs-guide.png, docs-gallery-example.png,
-docs-gallery-notebook.png (Firefox's with -firefox).
+docs-gallery-notebook.png, docs-demo.png (Firefox's with -firefox).
 
 Skips (errors when OPENML_LITE_PYODIDE_STRICT=1, as in CI) only when something is missing
 here: web/pyodide or the wheel, PyPI for the build's venv (build.sh's exit status 3), the
@@ -47,6 +49,7 @@ PAGES = {
     "index.html": ("docs-landing", "drop-in for"),
     "user_guide/loading.html": ("docs-guide", "Only some rows"),
     "api.html": (None, "fetch_openml_async"),
+    "changelog.html": (None, "Unreleased"),
     f"auto_examples/{EXAMPLE}.html": ("docs-gallery-example", "equal to the full load's first rows: True"),
 }
 
@@ -93,6 +96,38 @@ def test_pages_open_cleanly(browser, docs_built):
             assert not bad, f"{page} in {browser.name}:\n" + "\n".join(bad) + f"\nnot found: {server.not_found()}"
         missing = server.not_found()
     assert not missing, f"the pages asked for files the site lacks: {missing}"
+
+
+DEMO_STATE = """
+if (document.body.dataset.loaded === "true") return "loaded";
+if (document.body.dataset.ready === "true" && !document.body.dataset.asked) return "ready";
+const error = document.getElementById("error");
+return error && !error.hidden ? "error: " + error.innerText : null;
+"""
+
+
+def test_the_sites_demo_page_loads_from_the_sites_data(browser, docs_built):
+    """demo/: the demo page on what the site ships (its JupyterLite's Pyodide and wheel, the
+    gallery's datasets in _static/openml/); no other server: Titanic by name, from the site."""
+    from browsers import wait_for
+
+    with SiteServer(docs_built, {}, config_path="/lite/jupyter-lite.json") as server:
+        browser.get(f"{server.url}/demo/index.html")
+        assert wait_for(browser, DEMO_STATE, 90, "the site's demo page to start Python") == "ready"
+        browser.execute_script("""
+document.body.dataset.asked = "1";
+const field = document.getElementById("dataset");
+field.value = "titanic";
+field.dispatchEvent(new Event("input", { bubbles: true }));
+document.getElementById("load").click();""")
+        state = wait_for(browser, DEMO_STATE, 60, "Titanic to load in the site's demo page")
+        heading = browser.execute_script('return document.getElementById("result-heading").innerText')
+        browser.save_screenshot(ARTIFACTS / f"docs-demo{_suffix(browser)}.png")
+        served = [path for path, _ in server.log]
+    assert state == "loaded", state
+    assert "Titanic (id 40945" in heading, heading
+    assert "/_static/openml/datasets/0004/40945/dataset_40945.pq" in served, served
+    assert any(path.startswith("/lite/static/pyodide/") for path in served)
 
 
 def test_gallery_notebook_runs_in_jupyterlite(browser, docs_built, openml_mirror):

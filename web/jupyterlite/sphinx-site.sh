@@ -61,7 +61,16 @@ done
 # the site's own files: everything in it but what builds make
 site_files() { (cd "$site" && find . \( -name '.venv*' -o -name _build -o -name __pycache__ \) -prune -o -type f -print0 | sort -z); }
 
-# 1. inputs made by build_wheels.sh ---------------------------------------------------------
+# 1. inputs made by build_wheels.sh: made first when missing or older than src/ (from a fresh
+#    clone this script is the one command), else used as they are ---------------------------
+newest_wheel=$(ls -t "$repo"/web/wheels/openml_lite-*.whl 2>/dev/null | head -n 1 || true)
+if [ -z "$newest_wheel" ] || [ ! -f "$LITE_PYODIDE/pyodide.js" ] \
+    || [ -n "$(find "$repo/src" "$repo/pyproject.toml" -type f -newer "$newest_wheel" -print -quit)" ]; then
+    echo "== bash build_wheels.sh (the offline Pyodide and the openml-lite wheel: missing or older than src/)"
+    mkdir -p "$work"
+    PYTHON=$PYTHON bash "$repo/build_wheels.sh" > "$work/build_wheels.log" 2>&1 \
+        || { tail -n 30 "$work/build_wheels.log"; die "bash build_wheels.sh failed (log: $work/build_wheels.log)"; }
+fi
 lite_wheel
 lite_check_pyodide "$PYTHON"
 
