@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sys
 
-from ._runtime import Runtime
+from ._runtime import PYTHON_ENGINES, Runtime
 
 #: micropip's test; the platform covers a Pyodide whose core module is named otherwise
 IN_PYODIDE = "_pyodide_core" in sys.modules or sys.platform == "emscripten"
@@ -23,4 +23,4 @@ if IN_PYODIDE:
 else:
     from ._not_in_pyodide import async_runtime, engine_order, is_js_null, sync_runtime
 
-__all__ = ["IN_PYODIDE", "Runtime", "async_runtime", "engine_order", "is_js_null", "sync_runtime"]
+__all__ = ["IN_PYODIDE", "PYTHON_ENGINES", "Runtime", "async_runtime", "engine_order", "is_js_null", "sync_runtime"]

@@ -13,10 +13,10 @@ import sys
 import pyodide
 import pyodide.ffi
 
+from .._jsnull import is_js_null  # noqa: F401  (re-exported by _compat)
 from .._sync import run_without_loop
-from ._runtime import Runtime
+from ._runtime import PYTHON_ENGINES, Runtime
 
-_JSNULL = getattr(pyodide.ffi, "jsnull", None)  # absent before 0.28 (null was None)
 _VERSION = f"pyodide {pyodide.__version__}"
 
 # The JS decoder comes first: loading pyarrow costs 2.5-7 s before it reads a byte, and
@@ -25,14 +25,8 @@ _VERSION = f"pyodide {pyodide.__version__}"
 # vs 0.040, adult 0.033 vs 0.071, mnist 70,000 rows 1.11 vs 1.54). Then a Python engine
 # already imported, then one loaded on demand (where the runtime may load packages).
 def engine_order() -> list[str]:
-    from ..engines import PYTHON_ENGINES  # (engines imports this package)
-
     imported = [name for name in PYTHON_ENGINES if name in sys.modules]
     return list(dict.fromkeys(["js", *imported, *PYTHON_ENGINES]))
-
-
-def is_js_null(value) -> bool:
-    return value is None or (_JSNULL is not None and value is _JSNULL)
 
 
 async def _load_package(name: str) -> None:

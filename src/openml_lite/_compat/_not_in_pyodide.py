@@ -6,24 +6,21 @@ from __future__ import annotations
 import os
 import sys
 
+from .._jsnull import is_js_null  # noqa: F401  (None: no JS here)
 from .._sync import run_without_loop
 from ..cache import default_data_home
-from ._runtime import Runtime
+from ._runtime import PYTHON_ENGINES, Runtime
 
 # CPython's "auto" order, fastest first. benchmarks/engines.py on CPython 3.11
 # (2 cores; read + conversion to sklearn's frame, min of 3): adult size pyarrow 0.016 s,
 # fastparquet 0.023 s, polars 0.092 s (its nominal columns must be rebuilt from
 # strings); mnist size polars 0.82 s, pyarrow 0.86 s, fastparquet 2.9 s. "js" last: it
 # works only in Pyodide (its probe says no here).
-_ENGINE_ORDER = ["pyarrow", "fastparquet", "polars", "js"]
+_ENGINE_ORDER = [*PYTHON_ENGINES, "js"]
 
 
 def engine_order() -> list[str]:
     return list(_ENGINE_ORDER)
-
-
-def is_js_null(value) -> bool:
-    return value is None
 
 
 def _disk_cache(data_home):

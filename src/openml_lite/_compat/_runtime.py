@@ -10,6 +10,10 @@ from typing import Any, Awaitable, Callable, Coroutine
 from ..cache import Cache, NoCache
 from ..transport import Transport
 
+#: the parquet engines written in Python (beside the JS decoder), in CPython's measured
+#: order (``_not_in_pyodide``); here, where both runtimes' engine orders can read them
+PYTHON_ENGINES = ("pyarrow", "fastparquet", "polars")
+
 
 @dataclass(frozen=True)
 class Runtime:

@@ -25,7 +25,7 @@ class CacheStorage:
         return self._opened
 
     async def get(self, url):
-        from .._compat import is_js_null
+        from .._jsnull import is_js_null
 
         match = await (await self._open()).match(url)
         if is_js_null(match):  # undefined when absent
@@ -46,7 +46,7 @@ class CacheStorage:
 def has_cache_storage() -> bool:
     import js
 
-    from .._compat import is_js_null
+    from .._jsnull import is_js_null
 
     try:  # opaque origins (file:, data:, sandboxed frames) throw a SecurityError here
         return hasattr(js, "caches") and not is_js_null(js.caches) and bool(js.caches)

@@ -13,13 +13,12 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-from .._compat import IN_PYODIDE, Runtime, engine_order
+from .._compat import IN_PYODIDE, PYTHON_ENGINES, Runtime, engine_order
 from ..errors import EngineUnavailableError
 
 # Python engines a Pyodide runtime may load from its lock when none works yet
 # (polars is left out: its wasm build cannot read parquet).
 PYODIDE_LOADABLE = ("pyarrow", "fastparquet")
-PYTHON_ENGINES = ("pyarrow", "fastparquet", "polars")
 ENGINE_NAMES = ("auto", *PYTHON_ENGINES, "js")
 
 

@@ -2,7 +2,7 @@
 
 - ``FetchTransport``: ``pyodide.http.pyfetch``; awaits a JS promise, so it serves
   ``fetch_openml_async`` and the sync API where JSPI lets us block (``run_sync``).
-  A JS ``null`` (no body) is checked with ``_compat.is_js_null``: it is ``jsnull``, not
+  A JS ``null`` (no body) is checked with ``_jsnull.is_js_null``: it is ``jsnull``, not
   None, from Pyodide 0.28 on.
 - ``XHRTransport``: synchronous XMLHttpRequest, for the sync API where JSPI is
   missing: binary responses in Web Workers (JupyterLite's kernel runs in one), the
@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from .._compat import is_js_null
+from .._jsnull import is_js_null
 from . import Body, ProgressCallback, Response, TransportError
 
 
