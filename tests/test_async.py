@@ -29,6 +29,35 @@ def test_concurrent_async_loads(mirror_url):
     assert iris.frame.shape == (150, 5) and titanic.frame.shape == (1309, 14)
 
 
+def test_overlapping_loads_each_get_their_own_report(mirror_url):
+    """The report travels with the result (with_report=True): two loads that overlap get
+    theirs, each with its own progress; last_load_report() holds the one that ended last."""
+    seen = {61: [], 40945: []}
+    ended = []
+
+    async def one(data_id):
+        result, report = await openml_lite.fetch_openml_async(
+            data_id=data_id, base_url=mirror_url, cache=False, with_report=True,
+            progress=lambda received, total: seen[data_id].append((received, total)))
+        ended.append(report)
+        return result, report
+
+    async def both():
+        return await asyncio.gather(one(61), one(40945))
+
+    (iris, iris_report), (titanic, titanic_report) = asyncio.run(both())
+    assert iris.frame.shape == (150, 5) and titanic.frame.shape == (1309, 14)
+    assert (iris_report.data_id, titanic_report.data_id) == (61, 40945)
+    assert iris_report.data_url.endswith("dataset_61.pq") and titanic_report.data_url.endswith("dataset_40945.pq")
+    for data_id, report in ((61, iris_report), (40945, titanic_report)):
+        assert seen[data_id] and seen[data_id][-1] == (report.data_bytes, report.data_bytes), seen[data_id]
+    assert openml_lite.last_load_report() is ended[-1]
+    X, y = openml_lite.fetch_openml(data_id=61, base_url=mirror_url, cache=False, return_X_y=True)
+    (X2, y2), report = openml_lite.fetch_openml(data_id=61, base_url=mirror_url, cache=False, return_X_y=True,
+                                                with_report=True)
+    assert X2.equals(X) and report.data_id == 61 and openml_lite.last_load_report() is report
+
+
 class _Pending:
     """An awaitable that suspends, like a JS promise awaited in Pyodide."""
 

@@ -133,7 +133,6 @@ function wayFromPython(way) {
 
 let bootedPyodide = null; // Promise of the instance this module boots (one per page)
 const helpers = new WeakMap(); // Pyodide instance -> Promise of its helpers {load, plan} (PyProxies)
-const queues = new WeakMap(); // Pyodide instance -> Promise of its last call (one at a time)
 
 function absolute(url) {
   const base = typeof location !== "undefined" ? location.href : import.meta.url;
@@ -266,15 +265,6 @@ export function optionsFromKeywords(keywords) {
   return Object.fromEntries(Object.entries(keywords).map(([keyword, value]) => [OPTION_OF_KEYWORD[keyword] ?? keyword, value]));
 }
 
-/** Run `call` after every earlier call on this Pyodide instance has ended: openml-lite's
- * load report is per interpreter. A failed call does not block the next. */
-function inQueue(pyodide, call) {
-  const previous = queues.get(pyodide) ?? Promise.resolve();
-  const mine = previous.catch(() => {}).then(call);
-  queues.set(pyodide, mine);
-  return mine;
-}
-
 function where(args) {
   return `${args.base_url ?? "OpenML"} about ${args.data_id ?? args.name}`;
 }
@@ -285,18 +275,16 @@ export async function planOpenML(idOrName, options = {}) {
   const args = pythonArguments(idOrName, options);
   const pyodide = await getPyodide(options);
   const { plan } = await helper(pyodide, options.wheelURL ?? DEFAULT_WHEEL, onStatus);
-  return inQueue(pyodide, async () => {
-    onStatus?.("plan", `Asking ${where(args)} and estimating its memory…`);
-    let answer;
-    try {
-      answer = JSON.parse(await plan(JSON.stringify(args)));
-    } catch (error) {
-      throw wrap("", error);
-    }
-    if (answer?.error) throw errorFromPython(answer.error);
-    if (answer) answer.ways = answer.ways.map(wayFromPython);
-    return answer;
-  });
+  onStatus?.("plan", `Asking ${where(args)} and estimating its memory…`);
+  let answer;
+  try {
+    answer = JSON.parse(await plan(JSON.stringify(args)));
+  } catch (error) {
+    throw wrap("", error);
+  }
+  if (answer?.error) throw errorFromPython(answer.error);
+  if (answer) answer.ways = answer.ways.map(wayFromPython);
+  return answer;
 }
 
 /** Load one OpenML dataset; see the file header for options and the result. */
@@ -322,24 +310,24 @@ export async function loadOpenML(idOrName, options = {}) {
     if (total !== null && received >= total) onStatus?.("decode", "Decoding parquet and building the DataFrame…");
   };
 
-  return inQueue(pyodide, async () => {
-    onStatus?.("metadata", `Asking ${where(args)}…`);
-    let answer;
-    try {
-      answer = await load(JSON.stringify(args), progress, returnBunch, previewRows, maxCategories);
-    } catch (error) {
-      throw wrap("", error);
-    }
-    try {
-      const result = JSON.parse(answer.get(0));
-      if (result.error) throw errorFromPython(result.error);
-      result.versions.pyodide = pyodide.version;
-      result.wallSeconds = (performance.now() - started) / 1000;
-      if (returnBunch) result.bunch = answer.get(1);
-      onStatus?.("done", `Loaded ${result.name} (id ${result.id}).`);
-      return result;
-    } finally {
-      answer.destroy();
-    }
-  });
+  // Loads may overlap (two in one page): each gets its own report, returned with its
+  // result (openml_lite.browser_api.load: fetch_openml_async(..., with_report=True))
+  onStatus?.("metadata", `Asking ${where(args)}…`);
+  let answer;
+  try {
+    answer = await load(JSON.stringify(args), progress, returnBunch, previewRows, maxCategories);
+  } catch (error) {
+    throw wrap("", error);
+  }
+  try {
+    const result = JSON.parse(answer.get(0));
+    if (result.error) throw errorFromPython(result.error);
+    result.versions.pyodide = pyodide.version;
+    result.wallSeconds = (performance.now() - started) / 1000;
+    if (returnBunch) result.bunch = answer.get(1);
+    onStatus?.("done", `Loaded ${result.name} (id ${result.id}).`);
+    return result;
+  } finally {
+    answer.destroy();
+  }
 }

@@ -11,6 +11,7 @@ import asyncio
 import logging
 import warnings
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from . import engines, outputs, progress
 from ._compat import Runtime
@@ -22,7 +23,7 @@ from .errors import (
 )
 from .fetcher import Fetcher, Pending
 from .openml import Description, Feature, OpenMLClient
-from .report import LoadReport, publish
+from .report import LoadReport
 from .selection import Selection, select_columns
 from .servers import ServerPool
 from .transport import Response
@@ -59,7 +60,18 @@ class Request:
         return self.nrows is not None or self.skiprows > 0
 
 
+class Loaded(NamedTuple):
+    """What a load gives back: its result (the Bunch, or ``(data, target)``) and its own
+    report. Returned, never kept in a module: loads that overlap (two in one page) each
+    get theirs."""
+
+    result: object
+    report: LoadReport
+
+
 async def load(request: Request, runtime: Runtime, fetcher: Fetcher, base_url):
+    """The load ``request`` asks (:class:`Loaded`), or with ``request.plan_only`` its
+    memory plan."""
     # what the output kind surely needs ("auto" counts as dense until the description
     # says; numpy arrays may need pandas too: known once the features are)
     kind = outputs.output_kind(request.as_frame, sparse=False)
@@ -147,18 +159,17 @@ async def load(request: Request, runtime: Runtime, fetcher: Fetcher, base_url):
     report.skipped = dict(pool.skipped)
     report.mark("save")
     report.finish()
-    publish(report)
     log.info("loaded %s with %s in %.3f s", description.label, report.engine, report.seconds["total"])
     if request.return_X_y:
-        return parts["data"], parts["target"]
+        return Loaded((parts["data"], parts["target"]), report)
     details = dict(description.raw)
     text = details.pop("description", "")
-    return make_bunch(
+    return Loaded(make_bunch(
         **parts,
         DESCR=f"{text}\n\nDownloaded from openml.org.",
         details=details,
         url=f"https://www.openml.org/d/{data_id}",  # sklearn's, whatever server was used
-    )
+    ), report)
 
 
 # The library each output kind builds with (numpy: every kind)

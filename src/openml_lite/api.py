@@ -10,6 +10,7 @@ from dataclasses import replace
 
 from . import _compat, engines
 from ._fetch import Request, load, new_fetcher
+from .report import publish
 from .transport import Transport
 
 
@@ -36,6 +37,7 @@ def fetch_openml(
     nrows: int | None = None,
     skiprows: int = 0,
     transport: Transport | None = None,
+    with_report: bool = False,
 ):
     """Load an OpenML dataset: ``sklearn.datasets.fetch_openml``, read from parquet.
 
@@ -95,14 +97,20 @@ def fetch_openml(
     transport : optional
         How bytes are fetched (tests and special environments); default: urllib on
         CPython, the browser's fetch in Pyodide.
+    with_report : bool
+        Return ``(result, report)``: the result as without it, and this load's
+        :class:`LoadReport` (engine, source, bytes, seconds per step, servers). Loads that
+        overlap (``fetch_openml_async`` under ``asyncio.gather``, two loads in one page)
+        each get their own; ``last_load_report()`` holds whichever ended last.
 
     Datasets without parquet (sparse ones) are read from ARFF with scikit-learn's
     parser, with an ``ArffFallbackWarning``; ``parser="liac-arff"`` does the same.
     """
-    request = _request(**locals())
+    arguments = locals()
+    request = _request(**{k: v for k, v in arguments.items() if k != "with_report"})
     runtime = _compat.sync_runtime().with_transport(transport)
     fetcher = new_fetcher(runtime, data_home=data_home, cache=cache, n_retries=n_retries, delay=delay)
-    return runtime.run(load(request, runtime, fetcher, base_url))
+    return _returned(runtime.run(load(request, runtime, fetcher, base_url)), with_report)
 
 
 async def fetch_openml_async(
@@ -128,12 +136,22 @@ async def fetch_openml_async(
     nrows: int | None = None,
     skiprows: int = 0,
     transport: Transport | None = None,
+    with_report: bool = False,
 ):
-    """``fetch_openml`` for ``await``: the natural form in the browser."""
-    request = _request(**locals())
+    """``fetch_openml`` for ``await``: the natural form in the browser. Loads may overlap
+    (``asyncio.gather``): each has its own report (``with_report=True``)."""
+    arguments = locals()
+    request = _request(**{k: v for k, v in arguments.items() if k != "with_report"})
     runtime = _compat.async_runtime().with_transport(transport)
     fetcher = new_fetcher(runtime, data_home=data_home, cache=cache, n_retries=n_retries, delay=delay)
-    return await load(request, runtime, fetcher, base_url)
+    return _returned(await load(request, runtime, fetcher, base_url), with_report)
+
+
+def _returned(loaded, with_report: bool):
+    """The load's result, or ``(result, report)``; its report also becomes
+    ``last_load_report()``'s (the most recent load of this interpreter to end)."""
+    publish(loaded.report)
+    return (loaded.result, loaded.report) if with_report else loaded.result
 
 
 def memory_plan(name: str | None = None, *, exact: bool = False, **keywords):
@@ -236,7 +254,7 @@ def _request(*, name, version, data_id, data_home, target_column, cache, return_
 _AS_FRAME_NAMES = ("auto", "pandas", "polars")
 # fetch_openml's keywords and defaults, for memory_plan (which takes the same)
 _DEFAULTS = {key: value.default for key, value in inspect.signature(fetch_openml).parameters.items()
-             if key != "name"}
+             if key not in ("name", "with_report")}
 
 
 def _is_bool(value) -> bool:

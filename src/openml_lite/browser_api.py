@@ -18,7 +18,6 @@ import pandas as pd
 from . import __version__
 from .api import fetch_openml_async, memory_plan_async
 from .errors import DatasetTooLargeError
-from .report import last_load_report
 
 # Python hides these by default; loading packages raises some (pyarrow's timezone db).
 _QUIET = (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning)
@@ -166,8 +165,7 @@ async def load(arguments, progress, keep, preview_rows, max_categories):
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            bunch = await fetch_openml_async(**arguments, progress=callback)
-            report = last_load_report()  # no await in between: this load's
+            bunch, report = await fetch_openml_async(**arguments, progress=callback, with_report=True)
         frame, preview, shape = _as_frame(bunch, preview_rows)
         details = dict(bunch.get("details") or {})
         summary = {

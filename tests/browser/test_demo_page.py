@@ -311,6 +311,38 @@ def test_every_name_offered_loads_by_that_name(page, demo):
         assert f"(id {active['id']}," in text(page, "result-heading"), (name, text(page, "result-heading"))
 
 
+TWO_LOADS = """
+return (async () => {
+  const api = await import(new URL("web/openml-lite.js", location.href).href);
+  const events = [];
+  const one = (id) => api.loadOpenML(id, {
+    baseUrl: BASE_URL, cache: false,
+    onStatus: (stage) => events.push([id, stage, performance.now()]),
+    onProgress: (received, total) => events.push([id, "progress", performance.now(), received, total]),
+  });
+  const [titanic, iris] = await Promise.all([one(40945), one(61)]);
+  return { titanic: titanic.report, iris: iris.report, shapes: [titanic.shape, iris.shape], events };
+})();
+"""
+
+
+def test_two_loads_at_once_each_with_its_own_report(page, demo):
+    """The JS API runs two loads at once in one page (no queue): they overlap in time, and
+    each gets its own report and its own progress (its own file's bytes)."""
+    url, config = demo
+    ready_page(page, url)
+    got = page.execute_script(TWO_LOADS.replace("BASE_URL", json.dumps(config["openmlUrl"])), timeout=120)
+    assert got["shapes"] == [[1309, 14], [150, 5]]
+    reports = {40945: got["titanic"], 61: got["iris"]}
+    for data_id, report in reports.items():
+        assert report["dataId"] == data_id and report["dataUrl"].endswith(f"dataset_{data_id}.pq"), report
+        progress = [e for e in got["events"] if e[0] == data_id and e[1] == "progress"]
+        assert progress and progress[-1][3] == progress[-1][4] == report["dataBytes"], (data_id, progress)
+    span = {data_id: (min(e[2] for e in got["events"] if e[0] == data_id),
+                      max(e[2] for e in got["events"] if e[0] == data_id)) for data_id in reports}
+    assert span[61][0] < span[40945][1] and span[40945][0] < span[61][1], f"the loads did not overlap: {span}"
+
+
 def test_unknown_id_shows_a_readable_error(page, demo):
     url, config = demo
     ready_page(page, url)
