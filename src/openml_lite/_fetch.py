@@ -136,11 +136,10 @@ async def load(request: Request, runtime: Runtime, fetcher: Fetcher, base_url):
 
         parts = None
         if early is not None:
-            try:
-                parts = await _from_parquet(fetcher, pool, description, features, qualities,
-                                            selection, output, request, report, early)
-            except _ParquetUnavailable as reason:
-                why_arff = str(reason)
+            parts = await _from_parquet(fetcher, pool, description, features, qualities,
+                                        selection, output, request, report, early)
+            if isinstance(parts, _Arff):
+                why_arff, parts = parts.reason, None
         if parts is None:
             warnings.warn(
                 f"dataset {description.label}: {why_arff}; reading the ARFF file instead "
@@ -221,17 +220,13 @@ async def _ensure_modules(request: Request, runtime: Runtime, *modules: str) -> 
 
 
 async def _engine(request: Request, runtime: Runtime):
-    """The engine module, or _ParquetUnavailable when "auto" finds none (ARFF then)."""
+    """The engine module, or (engine="auto" finding none) why the ARFF copy is read."""
     try:
         return await engines.choose_engine(request.engine, runtime)
     except EngineUnavailableError as error:
         if request.engine != "auto":
             raise
-        raise _ParquetUnavailable(str(error)) from error
-
-
-class _ParquetUnavailable(Exception):
-    pass
+        return _Arff(str(error))
 
 
 def _whole_file(request: Request) -> bool:
@@ -365,19 +360,27 @@ def _book(report: LoadReport, url: str, size: int, *, cached: bool, source: str 
     report.mark("download")
 
 
+class _Arff(NamedTuple):
+    """Parquet cannot give this load's data: the ARFF copy is read instead, for ``reason``
+    (said in the ArffFallbackWarning)."""
+
+    reason: str
+
+
 async def _from_parquet(fetcher: Fetcher, pool: ServerPool, description: Description,
                         features: list[Feature], qualities: dict, selection: Selection, output: str,
-                        request: Request, report: LoadReport, early: _EarlyParquet):
-    from . import convert  # numpy (and the output's library): imported by a load
+                        request: Request, report: LoadReport, early: _EarlyParquet) -> dict | _Arff:
+    """The Bunch's parts from the parquet file, or why the ARFF copy must give them: one
+    loop of attempts, each chosen by attempts.next_attempt from what came of the last."""
+    from . import attempts, convert  # numpy (and the output's library): imported by a load
 
-    try:
-        engine = await early.engine.result()
-    except _ParquetUnavailable:  # no engine: the download begun is not needed
+    engine = await early.engine.result()
+    if isinstance(engine, _Arff):  # no engine: the download begun is not needed
         if early.body is not None:
             early.body.discard()
         for _, url in pool.data_file(description.parquet_url):
             fetcher.unstage(url)  # if it came already: never checked, so never cached
-        raise
+        return engine
     report.engine = engine.NAME
     report.mark("engine")  # in Pyodide this may include loading the engine's package
     if request.read_csv_kwargs:
@@ -389,14 +392,22 @@ async def _from_parquet(fetcher: Fetcher, pool: ServerPool, description: Descrip
     # columns=: read only what the Bunch holds (and, where ranges work, download only that)
     needed = None if request.columns is None else [*selection.feature_names, *selection.target_names]
     checked = features if needed is None else [f for f in features if f.name in needed]
-    ranged, damaged_before, answer = needed is not None, False, early.body
-    # A damaged file (from the cache or the network) is dropped and fetched once more;
-    # damaged twice, the ARFF copy is read instead. A damaged partial download is
-    # followed by the whole file.
+    history: list[attempts.Done] = []
+    answer, reason = early.body, ""
     while True:
-        body, partial, url = await _parquet_body(fetcher, pool, description, request, report,
-                                                 needed if ranged else None, answer)
-        answer = None  # a second try downloads anew
+        attempt = attempts.next_attempt(tuple(history), columns=needed is not None, early=answer is not None)
+        if attempt == attempts.ARFF:
+            return _Arff(reason)
+        if history:  # the last one came back damaged
+            log.warning("%s; %s", reason, "downloading the whole file" if history[-1].partial
+                        else "downloading it again")
+        got = await _parquet_body(fetcher, pool, description, request, report,
+                                  needed if attempt == attempts.RANGES else None,
+                                  answer if attempt == attempts.EARLY else None)
+        answer = None  # a later attempt downloads anew
+        if isinstance(got, _Arff):  # no server gives the file
+            return got
+        body, partial, url = got
         try:
             table = _decode(engine, body, description, checked, qualities, url, needed, features)
             body = None  # the file's bytes, and the decoded columns once converted: their
@@ -405,35 +416,36 @@ async def _from_parquet(fetcher: Fetcher, pool: ServerPool, description: Descrip
             converted = convert.convert(table, description, features, selection, dtypes=request.dtypes)
             table = None
             parts = outputs.build(converted, output, release=True)
-            report.mark("convert")
-            return parts
         except MissingColumnError as problem:
             # not damage (the file OpenML has): neither downloaded again nor cached
             fetcher.unstage(url)
-            raise _ParquetUnavailable(str(problem)) from problem
+            history.append(attempts.Done(attempt, attempts.UNUSABLE, partial))
+            reason = str(problem)
+            continue
         except ColumnTypeError as problem:
             # a readable file with a column we cannot use: not damage, so neither
             # downloaded again nor cached; the ARFF copy gives the data
             fetcher.unstage(url)
-            raise _ParquetUnavailable(f"its parquet file {url} is readable, but {problem}") from problem
-        except DataIntegrityError as problem:  # damaged
-            if partial:
-                log.warning("%s; downloading the whole file", problem)
-                ranged = False
-                continue
-            await fetcher.forget(url)
-            if damaged_before:
-                raise _ParquetUnavailable(str(problem)) from problem
-            damaged_before = True
-            log.warning("%s; downloading it again", problem)
+            history.append(attempts.Done(attempt, attempts.UNUSABLE, partial))
+            reason = f"its parquet file {url} is readable, but {problem}"
+            continue
+        except DataIntegrityError as problem:  # damaged: dropped (a partial read never is kept)
+            if not partial:
+                await fetcher.forget(url)
+            history.append(attempts.Done(attempt, attempts.DAMAGED, partial))
+            reason = str(problem)
+            continue
+        report.mark("convert")
+        return parts
 
 
 async def _parquet_body(fetcher: Fetcher, pool: ServerPool, description: Description,
                         request: Request, report: LoadReport, columns: list[str] | None,
-                        answer: Pending | None = None) -> tuple[bytes, bool, str]:
+                        answer: Pending | None = None) -> tuple[bytes, bool, str] | _Arff:
     """The parquet file's bytes (from ``answer``, if the download was begun already),
     whether they are only ``columns``' part of it (a whole file in the cache is read
-    rather than ranges fetched), and the URL they came from."""
+    rather than ranges fetched), and the URL they came from; or, when no server gives
+    the file, why the ARFF copy must be read."""
     url = description.parquet_url
     try:
         response = None
@@ -450,12 +462,16 @@ async def _parquet_body(fetcher: Fetcher, pool: ServerPool, description: Descrip
         if response is None:
             response = await _data_file(fetcher, pool, url, description, request, report, "parquet")
     except DownloadError as error:
-        if error.status in _PARQUET_MISSING and not error.tried:  # OpenML #1151, #1197
-            raise _ParquetUnavailable(f"its parquet file {error.url} answered HTTP {error.status}") from error
-        if error.status in _PARQUET_MISSING:
-            raise _ParquetUnavailable(f"no server has its parquet file ({error})") from error
-        raise _ParquetUnavailable(f"its parquet file could not be downloaded ({error})") from error
+        return _Arff(_why_no_download(error))
     return response.take_body(), False, response.url
+
+
+def _why_no_download(error: DownloadError) -> str:
+    if error.status in _PARQUET_MISSING and not error.tried:  # OpenML #1151, #1197
+        return f"its parquet file {error.url} answered HTTP {error.status}"
+    if error.status in _PARQUET_MISSING:
+        return f"no server has its parquet file ({error})"
+    return f"its parquet file could not be downloaded ({error})"
 
 
 async def _column_ranges(fetcher: Fetcher, pool: ServerPool, description: Description,
@@ -522,21 +538,21 @@ async def _some_rows(fetcher: Fetcher, pool: ServerPool, engine, description: De
             if body is not None:  # a server that sent the whole file for a range: keep it
                 fetcher.stage(url, body)
     except DownloadError as error:
-        raise _ParquetUnavailable(f"its parquet file could not be downloaded ({error})") from error
+        return _Arff(f"its parquet file could not be downloaded ({error})")
     except FooterError as error:  # a footer or page header that is not one
         from . import integrity
 
         await fetcher.forget(url)
-        raise _ParquetUnavailable(str(integrity.damaged(description, url, str(error)))) from error
+        return _Arff(str(integrity.damaged(description, url, str(error))))
     missing = [name for name in names if name not in read.files]
     if missing:
         from . import integrity
 
         lacking = integrity.missing_columns(read.footer.columns, checked, features)
         if lacking:  # a readable file without a column (OpenML #1165)
-            raise _ParquetUnavailable(str(integrity.lacks_columns(description, url, lacking)))
+            return _Arff(str(integrity.lacks_columns(description, url, lacking)))
         await fetcher.forget(url)
-        raise _ParquetUnavailable(str(integrity.damaged(description, url, f"columns {missing} are not in it")))
+        return _Arff(str(integrity.damaged(description, url, f"columns {missing} are not in it")))
     present = read.present
     count = max(0, min(present if stop is None else stop, present) - request.skiprows)
     try:
@@ -544,13 +560,13 @@ async def _some_rows(fetcher: Fetcher, pool: ServerPool, engine, description: De
     except (KeyboardInterrupt, SystemExit, GeneratorExit, asyncio.CancelledError):
         raise
     except UnusableParquetError as problem:
-        raise _ParquetUnavailable(str(problem)) from problem
+        return _Arff(str(problem))
     except BaseException as error:  # what an engine raises on bytes it cannot read
         from . import integrity
 
         await fetcher.forget(url)
-        raise _ParquetUnavailable(str(integrity.damaged(
-            description, url, f"{engine.NAME} cannot decode its first pages ({type(error).__name__}: {error})"))) from error
+        return _Arff(str(integrity.damaged(
+            description, url, f"{engine.NAME} cannot decode its first pages ({type(error).__name__}: {error})")))
     _book(report, url, downloaded, cached=cached_file, range_requests=requests)
     report.mark("decode")
     ranges = {chunk.name: chunk.double_range() for chunk in read.footer.chunks if chunk.name in table}
