@@ -1,0 +1,99 @@
+"""The loader (_fetch) without a server: OpenML's answers from the mirror's files through a
+fake transport. A load asks for the four documents it needs and nothing else, and gives
+what the HTTP mirror gives; the walk of attempts (attempts.next_attempt) as the requests
+show it: a damaged file fetched once more, then the ARFF copy."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+import openml_lite
+from compare import assert_same
+from fake_transport import FakeTransport
+from openml_lite.mirror.server import relpath_for_url
+
+SERVER = "https://openml.test"
+
+
+def from_mirror(mirror_dir, damage: dict | None = None) -> FakeTransport:
+    """Answers read from the mirror folder by URL path, whatever the host (the description's
+    data.openml.org URLs are mapped onto the server given); ``damage``: path -> how many
+    times it answers with a flipped byte first."""
+    left = dict(damage or {})
+
+    def answer(url):
+        path = urlparse(url).path
+        route = relpath_for_url(path)
+        if route is None or not (Path(mirror_dir) / route[1]).is_file():
+            return 404, b"Not Found\n"
+        body = (Path(mirror_dir) / route[1]).read_bytes()
+        if left.get(path):
+            left[path] -= 1
+            middle = len(body) // 2
+            body = body[:middle] + bytes([body[middle] ^ 0xFF]) + body[middle + 1:]
+        return 200, body
+
+    transport = FakeTransport()
+    transport.answers = _AllUrls(answer)  # (the constructor copies into a plain dict)
+    return transport
+
+
+class _AllUrls(dict):
+    """Every URL answered by one function."""
+
+    def __init__(self, answer):
+        super().__init__()
+        self.answer = answer
+
+    def get(self, url, default=None):
+        return self.answer
+
+
+def paths(transport) -> list[str]:
+    return [urlparse(url).path for url in transport.asked]
+
+
+def test_a_load_asks_four_documents_and_gives_the_mirrors_bunch(mirror_dir, mirror_url):
+    transport = from_mirror(mirror_dir)
+    bunch = openml_lite.fetch_openml(data_id=40945, base_url=SERVER, cache=False, transport=transport)
+    assert sorted(paths(transport)) == sorted([
+        "/api/v1/json/data/40945", "/api/v1/json/data/features/40945", "/api/v1/json/data/qualities/40945",
+        "/datasets/0004/40945/dataset_40945.pq"])
+    served = openml_lite.fetch_openml(data_id=40945, base_url=mirror_url, cache=False)
+    # (the HTTP mirror writes its own origin into the description's URLs; the files hold OpenML's)
+    assert_same({k: v for k, v in bunch.items() if k != "details"}, {k: v for k, v in served.items() if k != "details"})
+    assert bunch.details["id"] == served.details["id"] and bunch.details["md5_checksum"] == served.details["md5_checksum"]
+
+
+def test_a_damaged_file_is_fetched_once_more(mirror_dir):
+    parquet = "/datasets/0004/40945/dataset_40945.pq"
+    transport = from_mirror(mirror_dir, damage={parquet: 1})
+    bunch = openml_lite.fetch_openml(data_id=40945, base_url=SERVER, cache=False, transport=transport)
+    assert paths(transport).count(parquet) == 2 and bunch.frame.shape == (1309, 14)
+    assert openml_lite.last_load_report().source == "parquet"
+
+
+def test_damaged_twice_the_arff_copy_is_read(mirror_dir):
+    parquet = "/datasets/0004/40945/dataset_40945.pq"
+    transport = from_mirror(mirror_dir, damage={parquet: 2})
+    with pytest.warns(openml_lite.ArffFallbackWarning, match="reading the ARFF file instead"):
+        bunch = openml_lite.fetch_openml(data_id=40945, base_url=SERVER, cache=False, transport=transport)
+    asked = paths(transport)
+    assert asked.count(parquet) == 2 and asked[-1].startswith("/data/v1/download/")
+    assert bunch.frame.shape == (1309, 14) and openml_lite.last_load_report().source == "arff"
+
+
+def test_columns_by_ranges_fall_back_to_the_whole_file(mirror_dir):
+    """The fake transport answers a Range request with the whole file (as a server that
+    ignores Range does): that file is read, and not asked for again."""
+    transport = from_mirror(mirror_dir)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        bunch = openml_lite.fetch_openml(data_id=40945, base_url=SERVER, cache=False, transport=transport,
+                                         columns=["age", "sex"])
+    assert list(bunch.data.columns) == ["age", "sex"]
+    assert paths(transport).count("/datasets/0004/40945/dataset_40945.pq") == 1
