@@ -14,6 +14,7 @@ import pytest
 import openml_lite
 from compare import assert_same
 from fake_transport import FakeTransport
+from support import SYNTHETIC_MNIST_ID
 from openml_lite.mirror.server import relpath_for_url
 
 SERVER = "https://openml.test"
@@ -97,3 +98,36 @@ def test_columns_by_ranges_fall_back_to_the_whole_file(mirror_dir):
                                          columns=["age", "sex"])
     assert list(bunch.data.columns) == ["age", "sex"]
     assert paths(transport).count("/datasets/0004/40945/dataset_40945.pq") == 1
+
+
+def test_the_files_bytes_are_freed_before_the_conversion(mirror_dir, monkeypatch):
+    """The peak of a big load in a browser tab is set by what is alive at conversion: the
+    downloaded file must not be (nothing of the load may keep a reference to its bytes)."""
+    import tracemalloc
+
+    from openml_lite import convert
+
+    parquet = Path(mirror_dir) / "datasets" / "0099" / str(SYNTHETIC_MNIST_ID)
+    size = sum(p.stat().st_size for p in parquet.glob("*.pq"))
+    held = []
+    real_convert = convert.convert
+
+    def measuring_convert(*args, **kwargs):
+        if tracemalloc.is_tracing():
+            held.append(tracemalloc.get_traced_memory()[0] - before)
+        return real_convert(*args, **kwargs)
+
+    monkeypatch.setattr(convert, "convert", measuring_convert)
+    transport = from_mirror(mirror_dir)
+    # the modules a load imports first, by a small load (their code is not the load's memory)
+    openml_lite.fetch_openml(data_id=40945, base_url=SERVER, cache=False, transport=transport, engine="pyarrow")
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        openml_lite.fetch_openml(data_id=SYNTHETIC_MNIST_ID, base_url=SERVER, cache=False, transport=transport,
+                                 engine="pyarrow")
+    finally:
+        tracemalloc.stop()
+    assert size > 1_000_000 and len(held) == 1
+    # (what else is held: the features' JSON, the decoded table's Python side; some 0.6 x the file)
+    assert held[0] < size, f"{held[0]:,} bytes held by Python at conversion; the file is {size:,}"

@@ -408,6 +408,7 @@ async def _from_parquet(fetcher: Fetcher, pool: ServerPool, description: Descrip
         if isinstance(got, _Arff):  # no server gives the file
             return got
         body, partial, url = got
+        got = None  # (the tuple holds the file's bytes too: see body = None below)
         try:
             table = _decode(engine, body, description, checked, qualities, url, needed, features)
             body = None  # the file's bytes, and the decoded columns once converted: their
