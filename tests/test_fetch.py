@@ -10,11 +10,11 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-
-import openml_lite
 from compare import assert_same
 from fake_transport import from_mirror
 from support import SYNTHETIC_MNIST_ID
+
+import openml_lite
 
 SERVER = "https://openml.test"
 
