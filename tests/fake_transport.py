@@ -7,11 +7,13 @@ the model): unit tests of the client, the server pool and the loader without a s
     })
 
 A URL missing from the table answers 404. Every URL asked is in ``transport.asked``.
-``from_mirror(mirror_dir)``: OpenML answered from a mirror folder (the conftest's mirror_dir).
+``from_mirror(mirror_dir)``: OpenML answered from a mirror folder (the conftest's mirror_dir);
+``RangeTransport(mirror_dir)``: the same, answering Range requests for parquet files with a 206.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -74,3 +76,38 @@ class _AllUrls(dict):
 
     def get(self, url, default=None):
         return self.answer
+
+
+class RangeTransport(FakeTransport):
+    """from_mirror's answers, and for a Range header on a parquet file a 206 of just those
+    bytes with its Content-Range (as data.openml.org and the HTTP mirror answer). Keeps
+    every request's headers (``sent``) and every 206's byte span (``spans``)."""
+
+    def __init__(self, mirror_dir):
+        super().__init__()
+        self.root = Path(mirror_dir)
+        self.answers = from_mirror(mirror_dir).answers
+        self.sent: list[tuple[str, dict]] = []
+        self.spans: list[tuple[int, int]] = []  # (first, last) inclusive
+
+    async def get(self, url, *, headers=None, progress=None):
+        self.sent.append((url, dict(headers or {})))
+        spec = (headers or {}).get("Range")
+        path = urlparse(url).path
+        if spec is None or not path.endswith(".pq"):
+            return await super().get(url, headers=headers, progress=progress)
+        self.asked.append(url)
+        body = (self.root / relpath_for_url(path)[1]).read_bytes()
+        start, end = re.fullmatch(r"bytes=(\d*)-(\d*)", spec).groups()
+        first, last = (len(body) - int(end), len(body) - 1) if not start else (int(start), int(end or len(body) - 1))
+        first, last = max(first, 0), min(last, len(body) - 1)
+        self.spans.append((first, last))
+        part = body[first:last + 1]
+        if progress is not None:
+            progress(len(part), len(part))
+        return Response(url=url, status=206, body=part,
+                        headers={"content-range": f"bytes {first}-{last}/{len(body)}"})
+
+    def data_requests(self) -> list[dict]:
+        """The headers of each request for a parquet file, in order."""
+        return [headers for url, headers in self.sent if urlparse(url).path.endswith(".pq")]

@@ -298,10 +298,14 @@ async def _memory_plan(fetcher: Fetcher, pool: ServerPool, runtime: Runtime, req
     if (undecided or request.plan_exact) and not found.known:
         from .projection import fetch_footer
 
-        read = await fetch_footer(fetcher, pool.data_file(description.parquet_url)[0][1],
-                                  dataset=description.label)
+        url = pool.data_file(description.parquet_url)[0][1]
+        read = await fetch_footer(fetcher, url, dataset=description.label)
         if read is not None:
             shape = replace(shape, footer=read[0], file_size=read[1])
+            if read[4] is not None and not request.plan_only:
+                # the whole file came (a small file, or a server that ignores Range): the
+                # load reads it from here rather than downloading it again
+                fetcher.stage(url, read[4])
     asked = {"as_frame": request.as_frame, "dtypes": request.dtypes}
     if request.columns is not None:
         asked["columns"] = list(request.columns)

@@ -80,14 +80,16 @@ class Fetcher:
         return response
 
     async def cached(self, url: str) -> Response | None:
-        """This URL's copy from this load's downloads or from the cache, else None."""
+        """This URL's copy from this load's downloads or from the cache, else None
+        (``cached``: from the cache; a copy downloaded by this load came over the network)."""
         body = self.staged.get(url)
-        if body is None:
+        from_cache = body is None
+        if from_cache:
             body = await self.cache.get(url)
         if body is None:
             return None
         self.log.append(f"cache {url}")
-        return Response(url=url, status=200, body=body, cached=True)
+        return Response(url=url, status=200, body=body, cached=from_cache)
 
     def stage(self, url: str, body: bytes) -> None:
         """Book bytes fetched another way (e.g. a whole file answering a Range request)."""

@@ -169,7 +169,7 @@ class ServerPool:
         for server, url in candidates:
             response = await fetcher.cached(url)
             if response is not None:
-                self.book(what, url, server, cached=True)
+                self.book(what, url, server, cached=response.cached)
                 return response
         return None
 
@@ -203,7 +203,7 @@ class ServerPool:
             except OpenMLError:
                 await fetcher.forget(url)  # a damaged copy: ask the server
                 continue
-            self.book(what, url, server, cached=True)
+            self.book(what, url, server, cached=response.cached)
             if progress is not None:  # callers see every load complete, cached or not
                 progress(len(response.body), len(response.body))
             return value
