@@ -325,3 +325,43 @@ def test_the_async_plan_asks_and_says_what_the_sync_one_does(mirror_dir):
     assert sorted(paths(async_transport)) == sorted(paths(sync_transport))
     assert all("Range" in headers for headers in async_transport.data_requests())
     assert sorted(async_transport.spans) == sorted(sync_transport.spans)
+
+
+@pytest.mark.parametrize("data_id", [61, TITANIC, MNIST])
+def test_every_way_an_exact_plan_says_fits_loads_within_that_limit(data_id, mirror_dir):
+    """memory_plan(exact=True) under limits between the fixed working memory and the whole
+    load's figure: every way it says surely fits (first rows, first columns, other dtypes or
+    output) then loads under the same limit. (A first-rows way once counted the file in
+    proportion to its rows, where the load counts the whole file: OpenML writes one row group.)"""
+    from openml_lite.memory import WORKING
+
+    whole = plan(mirror_dir, data_id, RangeTransport(mirror_dir), exact=True).estimate.high
+    offered = set()
+    for fraction in (0.2, 0.5, 0.8, 0.95):
+        limit = int(WORKING + fraction * (whole - WORKING))
+        exact = plan(mirror_dir, data_id, RangeTransport(mirror_dir), exact=True, max_memory=limit)
+        assert exact.verdict == "too big"
+        for way in exact.ways:
+            if not way.fits:
+                continue
+            offered.update(way.arguments)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", MemoryWarning)  # (tight is allowed)
+                openml_lite.fetch_openml(data_id=data_id, base_url=SERVER, cache=False,
+                                         transport=RangeTransport(mirror_dir), max_memory=limit, **way.arguments)
+    assert "nrows" in offered and "columns" in offered
+
+
+def test_ways_that_only_may_fit_are_named_apart_from_those_that_surely_fit(mirror_dir):
+    """A plan that read no footer cannot promise the compact dtypes' figure: the refusal
+    names such ways apart ("if the file stores its numbers compactly"), with how to tell."""
+    limit = plan(mirror_dir, MNIST).estimate.low - 1
+    with pytest.raises(DatasetTooLargeError) as caught:
+        openml_lite.fetch_openml(data_id=MNIST, base_url=SERVER, cache=False, transport=from_mirror(mirror_dir),
+                                 max_memory=limit)
+    message, ways = str(caught.value), caught.value.ways
+    sure, _, maybe = message.partition("Ways that fit if the file stores its numbers compactly: ")
+    assert any(not way.fits for way in ways) and "exact=True" in maybe
+    for way in ways:
+        said = way.describe(hedged=False)
+        assert (said in sure) == way.fits and (said in maybe) == (not way.fits)

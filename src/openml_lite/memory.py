@@ -314,9 +314,11 @@ class Way:
     estimate: Estimate
     fits: bool  # surely (its high estimate fits); else it fits only if the unknowns are small
 
-    def describe(self) -> str:
+    def describe(self, *, hedged: bool = True) -> str:
+        """"dtypes='openml' (about 190 MB)"; ``hedged``: a way that may not fit says so."""
         said = ", ".join(f"{key}={_argument(value)}" for key, value in self.arguments.items())
-        return f"{said} ({self.estimate.about()}{'' if self.fits else ', if the file stores its numbers compactly'})"
+        hedge = ", if the file stores its numbers compactly" if hedged and not self.fits else ""
+        return f"{said} ({self.estimate.about()}{hedge})"
 
 
 def _argument(value) -> str:
@@ -365,8 +367,9 @@ def _rows_that_fit(shape: Shape, room: Room, arguments: dict) -> Way | None:
     low, high, best = 1, shape.rows - 1, None
     while low <= high:
         middle = (low + high) // 2
-        trial = replace(shape, rows=middle, file_size=None if shape.file_size is None else
-                        int(shape.file_size * middle / max(shape.rows, 1)))
+        # (the file as a whole, as the load's own plan counts it: the first rows' row
+        # groups are all of an OpenML file, which pyarrow writes as one row group)
+        trial = replace(shape, rows=middle)
         way = estimate(trial)
         if fits(way, room, surely=True):
             change = {"nrows": _round_down(middle)}
@@ -449,16 +452,27 @@ def judge(shape: Shape, room: Room, arguments: dict, *, dataset: str, url: str |
              f"alone holds {_range(found.result)})")
     ways = tuple(ways_out(shape, room, arguments))
     if not fits(found, room, surely=False):
-        said = "; ".join(way.describe() for way in ways) or "none found: a smaller dataset"
         return replace(plan, verdict="too big", ways=ways, message=(
-            f"{needs}, more than this runtime can hold ({_room(room, found)}). Ways that fit: "
-            f"{said}. Or pass max_memory=None to try anyway."))
+            f"{needs}, more than this runtime can hold ({_room(room, found)}). {_ways_said(ways)} "
+            "Or pass max_memory=None to try anyway."))
     if not fits(found, room, surely=True):
         return replace(plan, verdict="may not fit", ways=ways, message=(
             f"{needs}: it may not fit ({_room(room, found)}), depending on how its file stores "
             "its values."))
     return replace(plan, verdict="tight", ways=ways,
                    message=f"{needs}: most of what this runtime can hold ({_room(room, found)}).")
+
+
+def _ways_said(ways: tuple[Way, ...]) -> str:
+    """The ways out, those that surely fit first; those that fit only if the file stores
+    its numbers compactly apart (a plan that read no footer cannot promise them)."""
+    sure = "; ".join(way.describe() for way in ways if way.fits)
+    maybe = "; ".join(way.describe(hedged=False) for way in ways if not way.fits)
+    said = f"Ways that fit: {sure or 'none found: a smaller dataset'}."
+    if maybe:
+        said += (f" Ways that fit if the file stores its numbers compactly: {maybe} "
+                 "(memory_plan(..., exact=True) reads the file's footer, a few kilobytes, to tell).")
+    return said
 
 
 def _range(pair: tuple[int, int]) -> str:
