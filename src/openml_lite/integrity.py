@@ -196,7 +196,7 @@ def _value_range(column) -> tuple | None:
         low = np.fmin.reduce(column) if len(column) else np.nan
         return None if np.isnan(low) else (low, np.fmax.reduce(column))
     if column.dtype == object:
-        present = [v for v in column if v is not None]
+        present = [v for v in column if v is not None and v == v]  # (NaN: missing, as count_nulls says)
         return (min(present), max(present)) if present else None
     return (column.min(), column.max()) if len(column) else None
 

@@ -90,7 +90,16 @@ def parse_column_names(footer: bytes) -> list[str]:
         meta, _ = _Reader(footer).struct(0, until=2)
     except (IndexError, struct.error, RecursionError) as error:
         raise FooterError(f"unreadable footer ({type(error).__name__})") from error
-    return _column_names(_field(meta, 2, list, []))
+    _require(meta, {2: ("schema", list)})
+    return _column_names(meta[2])
+
+
+def _require(meta: dict, fields: dict) -> None:
+    """FileMetaData's required fields must be there: bytes read from the wrong place can
+    parse as a struct that has none of them (an empty file, where there is a damaged one)."""
+    missing = [name for key, (name, kind) in fields.items() if not isinstance(meta.get(key), kind)]
+    if missing:
+        raise FooterError(f"the footer lacks FileMetaData's required {', '.join(missing)} (not a footer)")
 
 
 def _column_names(schema: list) -> list[str]:
@@ -104,6 +113,7 @@ def parse_footer(footer: bytes, file_size: int) -> Footer:
         meta, _ = _Reader(footer).struct(0)
     except (IndexError, struct.error, RecursionError) as error:
         raise FooterError(f"unreadable footer ({type(error).__name__})") from error
+    _require(meta, {2: ("schema", list), 3: ("num_rows", int), 4: ("row_groups", list)})
     data_end = file_size - len(footer) - 8
     schema = _field(meta, 2, list, [])
     columns = _column_names(schema)

@@ -84,8 +84,8 @@ async def _page_header(read, position: int, end: int, name: str) -> tuple[dict, 
             if position + size >= end or size >= _MOST_HEADER_BYTES:
                 raise PageError(f"column {name!r}: no page header at byte {position}") from error
             size *= 4
-        except RecursionError as error:
-            raise PageError(f"column {name!r}: no page header at byte {position}") from error
+        except (RecursionError, FooterError) as error:  # (FooterError: the Thrift reader's own)
+            raise PageError(f"column {name!r}: no page header at byte {position} ({error})") from error
 
 
 _MOST_HEADER_BYTES = 1 << 20
