@@ -2,10 +2,10 @@
 // for definition levels, dictionary indices and booleans, decoded straight into
 // TypedArrays, and dictionary indices gathered through the dictionary.
 // Ours, not hyparquet's readRleBitPackedHybrid (benchmarks/js_decoders.mjs, Node 20):
-// on an mnist-size file, 110 M values, 0.108 s against 0.391 s, so the whole decode is
-// 1.65x faster with ours (0.438 s vs 0.721 s); the wide files (mnist, CIFAR-10, SVHN)
+// on an mnist-size file, 110 M values, 0.105 s against 0.372 s, so the whole decode is
+// 1.62x faster with ours (0.428 s vs 0.695 s); the wide files (mnist, CIFAR-10, SVHN)
 // are where the decode takes seconds. On adult- and freMTPL2freq-size files the gain is
-// 1.17x and 1.23x end to end (1-20 ms), under the 1.3x bar, but one function serves
+// 1.17x and 1.21x end to end (1-16 ms), under the 1.3x bar, but one function serves
 // every file.
 
 /**
