@@ -234,7 +234,7 @@ def to_openml_column(column: Column, feature: Feature, description: Description)
     a column missing in every row as in sklearn (float64 NaN for numbers and strings)."""
     if feature.data_type == "nominal":
         if isinstance(column, NullColumn):
-            levels = list(feature.nominal_values or ())
+            levels = _declared_levels(feature)
             codes = np.full(len(column), -1, dtype=code_dtype(len(levels)))
         elif is_bool_column(column):
             false, true = bool_levels(feature)
@@ -246,7 +246,7 @@ def to_openml_column(column: Column, feature: Feature, description: Description)
             codes, levels = np.asarray(column.codes), list(column.values)
         else:
             codes, observed = _factorize(column)
-            levels = list(feature.nominal_values or ())
+            levels = _declared_levels(feature)
             if not set(observed) <= set(levels):
                 levels = sorted(observed)
             position = {level: i for i, level in enumerate(levels)}
@@ -257,6 +257,13 @@ def to_openml_column(column: Column, feature: Feature, description: Description)
     if feature.data_type in NUMERIC_TYPES:
         return _numeric(column, feature, description) if isinstance(column, DictColumn) else column
     return _strings(column, feature, description)
+
+
+def _declared_levels(feature: Feature) -> list:
+    """A nominal's levels as OpenML's writer puts them in the file's dictionary: the
+    features list's, less a declared "?" (ARFF's missing value: parsed as None, it cannot
+    be a category), so every engine gives the levels the file holds."""
+    return [level for level in feature.nominal_values or () if level != "?"]
 
 
 def _arff_sort_key(value: str) -> str:
