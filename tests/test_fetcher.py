@@ -42,7 +42,8 @@ def test_the_cache_first_then_staged_until_commit():
     assert first.body == b"body" and not first.cached and seen[-1] == (4, 4)
     assert run(cache.get(URL)) is None and got.staged == {URL: b"body"}  # not cached before commit
     again = run(got.get(URL))
-    assert again.cached and got.transport.asked == [URL]  # this load's own copy
+    # this load's own copy: not asked again, and not said to be from the cache
+    assert again.body == b"body" and not again.cached and got.transport.asked == [URL]
     run(got.commit())
     assert run(cache.get(URL)) == b"body" and got.staged == {}
     other, _ = fetcher({}, cache=cache)

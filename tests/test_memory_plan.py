@@ -217,7 +217,8 @@ def test_openml_dtypes_are_smaller_for_uint8_pixels(mirror_dir):
     wide = plan(mirror_dir, MNIST, dtypes="sklearn", exact=True, transport=RangeTransport(mirror_dir)).estimate
     assert compact.result == (copies * rows * sum(t.bit_width // 8 for t in pixels) + codes,) * 2
     assert wide.result == (copies * rows * len(pixels) * 8 + codes,) * 2
-    assert compact.high * 3 < wide.low and compact.result[1] * 7 < wide.result[0]
+    # (the peak less so: the working memory and the file are the same for both)
+    assert compact.high * 2 < wide.low and compact.result[1] * 7 < wide.result[0]
     rough = plan(mirror_dir, MNIST, dtypes="openml").estimate  # without the footer: 1 to 8 bytes a pixel
     assert rough.low <= compact.low <= compact.high <= rough.high and rough.low < wide.low
 
@@ -335,7 +336,8 @@ def test_every_way_an_exact_plan_says_fits_loads_within_that_limit(data_id, mirr
     proportion to its rows, where the load counts the whole file: OpenML writes one row group.)"""
     from openml_lite.memory import WORKING
 
-    whole = plan(mirror_dir, data_id, RangeTransport(mirror_dir), exact=True).estimate.high
+    # (below its low figure: under pandas 3 a frame's Arrow text is a range even with the footer)
+    whole = plan(mirror_dir, data_id, RangeTransport(mirror_dir), exact=True).estimate.low
     offered = set()
     for fraction in (0.2, 0.5, 0.8, 0.95):
         limit = int(WORKING + fraction * (whole - WORKING))
