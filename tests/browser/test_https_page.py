@@ -236,8 +236,11 @@ def test_every_age_loads_from_the_https_mirror(page, site, mirror, expected):
     messages = _messages_until(browser, lambda got: False, timeout=1)  # late ones too
     check_ages(got, expected, mirror)
     # OpenML's 412 "not there" for the sparse dataset's qualities (sklearn recorded none): the
-    # async load asks for them with the description, and sparse data needs none
-    assert [(r["path"], r["status"]) for r in mirror.requests if r["status"] not in (200, 204, 206)] == \
-        [(f"/api/v1/json/data/qualities/{AGES[label]}", 412) for label in SPARSE_AGES]
+    # async load asks for them with the description and drops the request once the
+    # description says sparse (sparse data needs none), so whether it reached the mirror
+    # before that is a race (CI, Firefox: once it had not); nothing else may fail
+    may_fail = {(f"/api/v1/json/data/qualities/{AGES[label]}", 412) for label in SPARSE_AGES}
+    failed = [(r["path"], r["status"]) for r in mirror.requests if r["status"] not in (200, 204, 206)]
+    assert set(failed) <= may_fail and len(failed) == len(set(failed)), failed
     assert _left_the_origins(messages, site.url, mirror.url) == []
     assert [entry for entry in site.log if entry[1] != 200] == []
