@@ -112,3 +112,22 @@ def pytest_sessionfinish(session):
         from fault_cases import record
 
         record(_fault_outcomes, datetime.datetime.now().isoformat(timespec="minutes"))
+
+
+@pytest.fixture(scope="module")
+def sklearn_fetch():
+    """sklearn.datasets.fetch_openml on its own recorded files (its test helper patches
+    the downloads), no network, no cache: the reference of the unit tests."""
+    from sklearn.datasets import fetch_openml
+    from sklearn.datasets.tests.test_openml import _monkey_patch_webbased_functions
+
+    from support import sklearn_reference
+
+    with pytest.MonkeyPatch.context() as patch:
+        def fetch(data_id, **kwargs):
+            _monkey_patch_webbased_functions(patch, data_id, True)
+            # (support.sklearn_reference: where sklearn 1.9.1 fails on pandas >= 3.1, its
+            # result with read_csv's categories as pandas <= 3.0 gave them; test_parity.py)
+            return sklearn_reference(fetch_openml)(data_id=data_id, cache=False, parser="pandas", **kwargs)
+
+        yield fetch

@@ -367,3 +367,15 @@ def held_bytes(*parts) -> int:
                     if isinstance(getattr(values, name, None), np.ndarray):
                         numpy_buffer(getattr(values, name))
     return sum(found.values())
+
+
+def thrift_varint(n: int) -> bytes:
+    """Thrift's compact protocol: ULEB128 of the zigzag value (for damaging footers and
+    page headers field by field)."""
+    n = (n << 1) ^ (n >> 63)
+    out = bytearray()
+    while True:
+        byte, n = n & 0x7F, n >> 7
+        out.append(byte | (0x80 if n else 0))
+        if not n:
+            return bytes(out)

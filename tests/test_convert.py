@@ -23,11 +23,9 @@ import numpy as np
 import pandas as pd
 import pytest
 import sklearn.datasets.tests.data.openml as recorded_data
-from sklearn.datasets import fetch_openml
 from sklearn.datasets._arff_parser import _pandas_arff_parser
-from sklearn.datasets.tests.test_openml import _monkey_patch_webbased_functions
 from sklearn.externals import _arff as arff
-from support import recorded_features, sklearn_reference
+from support import recorded_features
 
 from openml_lite.convert import (
     DEFAULT_BOOL_LEVELS,
@@ -111,19 +109,6 @@ def openml_table(data_id: int) -> dict:
 def declared_levels(data_id: int, name: str) -> list:
     """The levels the ARFF declares for ``name``, in order, without "?"."""
     return [v for v in dict(parsed_arff(data_id)["attributes"])[name] if v is not None]
-
-
-@pytest.fixture(scope="module")
-def sklearn_fetch():
-    """sklearn.datasets.fetch_openml on the recorded files, no network, no cache."""
-    with pytest.MonkeyPatch.context() as patch:
-        def fetch(data_id, **kwargs):
-            _monkey_patch_webbased_functions(patch, data_id, True)
-            # (support.sklearn_reference: where sklearn 1.9.1 fails on pandas >= 3.1, its
-            # result with read_csv's categories as pandas <= 3.0 gave them; test_parity.py)
-            return sklearn_reference(fetch_openml)(data_id=data_id, cache=False, parser="pandas", **kwargs)
-
-        yield fetch
 
 
 def sklearn_reads(column_arff: str, feature: Feature) -> pd.Series:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from support import DENSE, SYNTHETIC_MNIST_ID
+from support import DENSE, SYNTHETIC_MNIST_ID, thrift_varint
 
 from openml_lite.mirror import parquet_path_for
 from openml_lite.parquet_footer import (
@@ -51,16 +51,6 @@ def _pyarrow_refuses(body: bytes) -> bool:
     except Exception:  # pyarrow raises OSError / ArrowInvalid on a damaged footer
         return True
     return False
-
-
-def _varint(n: int) -> bytes:  # Thrift compact protocol: ULEB128 of the zigzag value
-    n = (n << 1) ^ (n >> 63)
-    out = bytearray()
-    while True:
-        byte, n = n & 0x7F, n >> 7
-        out.append(byte | (0x80 if n else 0))
-        if not n:
-            return bytes(out)
 
 
 # == footer_length ============================================================================
@@ -247,11 +237,11 @@ def test_parse_footer_refuses_a_column_chunk_whose_size_lies(mirror_dir, column)
     footer = _footer_bytes(body)
     c = meta.schema.names.index(column)
     chunk = meta.row_group(0).column(c)
-    sizes = (b"\x16" + _varint(chunk.total_uncompressed_size)
-             + b"\x16" + _varint(chunk.total_compressed_size))
+    sizes = (b"\x16" + thrift_varint(chunk.total_uncompressed_size)
+             + b"\x16" + thrift_varint(chunk.total_compressed_size))
     assert footer.count(sizes) == 1
-    lying = footer.replace(sizes, b"\x16" + _varint(chunk.total_uncompressed_size)
-                           + b"\x16" + _varint(chunk.total_compressed_size + len(body)))
+    lying = footer.replace(sizes, b"\x16" + thrift_varint(chunk.total_uncompressed_size)
+                           + b"\x16" + thrift_varint(chunk.total_compressed_size + len(body)))
     damaged = body[:-8 - len(footer)] + lying + len(lying).to_bytes(4, "little") + MAGIC
     # pyarrow reads the lie where it was put, and refuses the column's data for it
     assert _meta(damaged).row_group(0).column(c).total_compressed_size == chunk.total_compressed_size + len(body)
@@ -270,9 +260,9 @@ def test_parse_footer_refuses_a_negative_data_page_offset(mirror_dir):
     c = meta.schema.names.index("hair")
     chunk = meta.row_group(0).column(c)
     assert not chunk.has_dictionary_page
-    offset = b"\x16" + _varint(chunk.total_compressed_size) + b"\x26" + _varint(chunk.data_page_offset)
+    offset = b"\x16" + thrift_varint(chunk.total_compressed_size) + b"\x26" + thrift_varint(chunk.data_page_offset)
     assert footer.count(offset) == 1
-    lying = footer.replace(offset, b"\x16" + _varint(chunk.total_compressed_size) + b"\x26" + _varint(-1))
+    lying = footer.replace(offset, b"\x16" + thrift_varint(chunk.total_compressed_size) + b"\x26" + thrift_varint(-1))
     damaged = body[:-8 - len(footer)] + lying + len(lying).to_bytes(4, "little") + MAGIC
     assert _meta(damaged).row_group(0).column(c).data_page_offset == -1  # pyarrow reads the lie there
     with pytest.raises(FooterError, match="column 'hair' points outside"):

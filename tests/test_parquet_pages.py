@@ -18,7 +18,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from support import DENSE, SYNTHETIC_MNIST_ID
+from support import DENSE, SYNTHETIC_MNIST_ID, thrift_varint
 
 from openml_lite.mirror import parquet_path_for
 from openml_lite.mirror.openml_parquet import write_openml_parquet
@@ -220,16 +220,6 @@ def _header_fields(header: bytes) -> list[tuple[int, int]]:
     return fields
 
 
-def _varint(n: int) -> bytes:
-    n = (n << 1) ^ (n >> 63)
-    out = bytearray()
-    while True:
-        byte, n = n & 0x7F, n >> 7
-        out.append(byte | (0x80 if n else 0))
-        if not n:
-            return bytes(out)
-
-
 @pytest.mark.parametrize("column", ["sex", "cabin"])
 def test_a_page_whose_size_reaches_past_its_column_is_a_page_error(mirror_dir, column):
     """The first page header's compressed_page_size rewritten to more than the column
@@ -237,7 +227,7 @@ def test_a_page_whose_size_reaches_past_its_column_is_a_page_error(mirror_dir, c
     body = _body(mirror_dir, TITANIC)
     start, end = _chunk_span(_meta(body), column)
     *_, (at, length) = _header_fields(body[start:start + 32])
-    damaged = body[:start + at] + _varint(end - start) + body[start + at + length:]
+    damaged = body[:start + at] + thrift_varint(end - start) + body[start + at + length:]
     with pytest.raises(OSError):  # pyarrow refuses the column too
         pq.read_table(io.BytesIO(damaged), columns=[column])
     with pytest.raises(PageError, match=f"column {column!r}: a page header at byte {start} says {end - start} bytes"):

@@ -18,9 +18,8 @@ from pathlib import Path
 
 import pytest
 import sklearn.datasets.tests.data.openml as recorded_data
-from sklearn.datasets import _openml, fetch_openml
-from sklearn.datasets.tests.test_openml import _monkey_patch_webbased_functions
-from support import recorded_features, sklearn_reference
+from sklearn.datasets import _openml
+from support import recorded_features
 
 from openml_lite.errors import ColumnNotFoundError, TargetColumnError
 from openml_lite.openml import Description, Feature
@@ -37,19 +36,6 @@ def recorded(data_id: int) -> tuple[Description, list[Feature]]:
     description = Description.from_json(json.loads(gzip.decompress(path.read_bytes()))["data_set_description"])
     features = sorted((Feature.from_json(raw) for raw in recorded_features(data_id)), key=lambda f: f.index)
     return description, features
-
-
-@pytest.fixture(scope="module")
-def sklearn_fetch():
-    """sklearn.datasets.fetch_openml on the recorded files, no network, no cache."""
-    with pytest.MonkeyPatch.context() as patch:
-        def fetch(data_id, **kwargs):
-            _monkey_patch_webbased_functions(patch, data_id, True)
-            # (support.sklearn_reference: where sklearn 1.9.1 fails on pandas >= 3.1, its
-            # result with read_csv's categories as pandas <= 3.0 gave them; test_parity.py)
-            return sklearn_reference(fetch_openml)(data_id=data_id, cache=False, parser="pandas", **kwargs)
-
-        yield fetch
 
 
 def select(data_id, target_column="default-target", *, as_frame=True, columns=None):
